@@ -38,6 +38,8 @@ export interface FrameInfo {
   acquisitionNumber?: number;
   /** FrameType / ImageType value 3-4, e.g. 'M', 'FIELD_MAP' */
   frameType?: string;
+  /** InstanceNumber of the file holding it */
+  instanceNumber?: number;
 }
 
 export interface PhaseInfo {
@@ -60,6 +62,10 @@ export interface AnnotationInfo {
   label: string;
   /** ROI names (RTSTRUCT) or segment labels (SEG) */
   roiNames: string[];
+  /** the SeriesInstanceUID it references (the series it annotates) */
+  referencedSeriesInstanceUID?: string;
+  /** FrameOfReferenceUID of its contours / segments */
+  frameOfReferenceUID?: string;
 }
 
 /** One entry of the series list: a static series, or a whole DCE study (one item). */
@@ -88,11 +94,28 @@ export interface SeriesItem {
   annotations: AnnotationInfo[];
   /** non-fatal problems of this series (e.g. uneven spacing), each naming the series */
   warnings: string[];
+  /** FrameOfReferenceUID shared by the phases ('' when absent) */
+  frameOfReferenceUID?: string;
+  /** MONOCHROME1 (display inverted), MONOCHROME2, RGB, ... */
+  photometricInterpretation?: string;
+  /** transfer syntaxes of the files (compressed ones are decoded by loadPhaseVolume) */
+  transferSyntaxUIDs?: string[];
+  /**
+   * How the phases were told apart: 'single' (one phase), 'TemporalPositionIdentifier',
+   * 'TemporalPositionIndex', 'AcquisitionNumber', 'AcquisitionTime' (slices grouped by
+   * position, ordered by AcquisitionTime then TriggerTime), or 'series' (one series per phase).
+   */
+  phaseSource?: string;
+  /** for a split enhanced multi-frame instance: the FrameType value shared by its frames ('M', 'FIELD_MAP') */
+  frameType?: string;
+  /** false when the images cannot feed radiomics (e.g. RGB): see warnings */
+  radiomicsUsable?: boolean;
 }
 
 export interface ImportIssue {
   /** the file (or series) the problem is about */
   file: string;
+  /** a sentence for the user; it names the file */
   message: string;
 }
 
