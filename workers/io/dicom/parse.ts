@@ -120,7 +120,7 @@ export function parseDicomFile(name: string, buffer: ArrayBuffer | Uint8Array, o
         full.set(inflated, position);
         return full;
       },
-    } as dicomParser.ParseDicomOptions);
+    } as dicomParserModule.ParseDicomOptions);
   } catch (e) {
     throw new DicomFileError(name, userMessage(describe(e)));
   }
