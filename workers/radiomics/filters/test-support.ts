@@ -5,19 +5,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readNpy } from '../../io/npy.ts';
 import { readNrrd } from '../../io/nrrd.ts';
 import type { Vec3, Volume, VoxelArray } from '../../io/volume.ts';
-import { indexToPhysical } from '../../io/volume.ts';
+import { IDENTITY, indexToPhysical } from '../../io/volume.ts';
+import type { FilterSettings } from './types.ts';
 
 export const SHARED = resolve(import.meta.dirname, '../../../../shared');
 export const FILTERS_DIR = resolve(SHARED, 'conformance/filters');
 export const DATA_DIR = resolve(SHARED, 'conformance/pyradiomics/data');
+/** References made by scripts/filters-reference/make_fixtures.py (PyRadiomics + pywt / scikit-image). */
+export const FIXTURES_DIR = resolve(import.meta.dirname, 'fixtures');
 
 export interface Box { x: [number, number]; y: [number, number]; z: [number, number] }
 
 export interface ManifestOutput {
   imageType: string;
-  filter: 'LoG' | 'Wavelet';
+  filter: 'LoG' | 'wavelet';
   variant: 'padded' | 'fullimage';
   filteredBox: Box;
   storedBox: Box;
@@ -108,4 +112,40 @@ export function index3(size: Vec3, i: number): Vec3 {
   const nx = size[0];
   const ny = size[1];
   return [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
+}
+
+export interface FixtureCase {
+  id: string;
+  function: string;
+  input: string;
+  settings: FilterSettings;
+  names: string[];
+  file: string;
+  dtype: string;
+}
+export interface FixtureManifest {
+  inputs: Record<string, { file: string; shape_zyx: number[]; dtype: string }>;
+  cases: FixtureCase[];
+  /** pywt.Wavelet(name).dec_lo / dec_hi of every discrete wavelet */
+  filters: Record<string, { dec_lo: number[]; dec_hi: number[] }>;
+}
+
+export function readFixtureManifest(): FixtureManifest {
+  return JSON.parse(readFileSync(resolve(FIXTURES_DIR, 'manifest.json'), 'utf8')) as FixtureManifest;
+}
+
+/** A fixture input as a Volume (unit spacing, as the generator's stand-in image has). */
+export function fixtureInput(m: FixtureManifest, name: string): Volume {
+  const info = m.inputs[name];
+  const npy = readNpy(readFileSync(resolve(FIXTURES_DIR, info.file)), info.file);
+  const [nz, ny, nx] = npy.shape;
+  const Ctor = info.dtype === 'int16' ? Int16Array : info.dtype === 'float32' ? Float32Array : Float64Array;
+  return { size: [nx, ny, nz] as Vec3, spacing: [1, 1, 1], origin: [0, 0, 0], direction: [...IDENTITY], data: Ctor.from(npy.data) };
+}
+
+/** The stacked outputs of a fixture case, one Float64Array per yielded image. */
+export function fixtureOutputs(c: FixtureCase): Float64Array[] {
+  const npy = readNpy(readFileSync(resolve(FIXTURES_DIR, c.file)), c.file);
+  const per = npy.data.length / npy.shape[0];
+  return Array.from({ length: npy.shape[0] }, (_, i) => npy.data.subarray(i * per, (i + 1) * per));
 }
