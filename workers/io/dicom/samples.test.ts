@@ -81,7 +81,7 @@ describe('shared DICOM samples match the README table', () => {
 });
 
 describe('phase grouping against the headers (pydicom)', () => {
-  let headers: Record<string, Record<string, number | string>>;
+  let headers: Record<string, { tpi: number; trigger: number; acq: number; z: number }>;
   beforeAll(() => {
     const code = `
 import sys, os, json, pydicom
