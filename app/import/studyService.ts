@@ -1,0 +1,377 @@
+/**
+ * The DICOM service: imports files (picker, folder, drop, persisted copies, the demo) through
+ * the DICOM worker, keeps the series list, decodes phases on demand and persists studies.
+ *
+ * For other panels (Lesion/TIC, Features, Cohort):
+ * - `getPhaseVolume(seriesKey, phase)` -> our Volume of display phase `phase` (0 = pre),
+ *   as the user arranged the phases; `getPhaseVolumes(seriesKey)` -> all of them.
+ * - `getPhaseTimes(seriesKey)` -> acquisition time per display phase (s since midnight).
+ * - `appStore` holds the list (`series`, `studies`, `selectedSeriesKey`).
+ */
+import * as Comlink from 'comlink';
+import type { ImportResult, SeriesItem } from '../../workers/io/dicom/types.ts';
+import type { Volume } from '../../workers/io/volume.ts';
+import type { PhaseResult } from '../../workers/io/dicom.worker.ts';
+import {
+  addErrors,
+  appStore,
+  getSeries,
+  startJob,
+  updateSeries,
+  type SeriesEntry,
+  type StudyEntry,
+} from '../store/appStore.ts';
+import { getVolume, registerVolume, releaseVolumes, type RegisteredVolume } from '../viewer/viewerService.ts';
+import { dicomWorker } from './dicomWorker.ts';
+import type { NamedBlob } from './fileSources.ts';
+import * as persistence from './persistence.ts';
+
+export interface ImportOptions {
+  /** keep a copy in OPFS (default true; false when reopening a persisted copy) */
+  persist?: boolean;
+  demo?: boolean;
+  /** reuse this study key (a persisted study being reopened) */
+  studyKey?: string;
+  /** extra files saved with the study (e.g. the demo's mask.nrrd) */
+  extras?: { name: string; data: ArrayBuffer }[];
+  /** select the first new series (default true) */
+  select?: boolean;
+}
+
+let importCounter = 0;
+function newKey(prefix: string): string {
+  const rand = Math.random().toString(36).slice(2, 8);
+  return `${prefix}${Date.now().toString(36)}${rand}${importCounter++}`;
+}
+
+/** Listeners told when a series entry is added (e.g. the viewer selects it). */
+type ImportListener = (entries: SeriesEntry[], options: ImportOptions) => void;
+const importListeners = new Set<ImportListener>();
+export function onImported(l: ImportListener): () => void {
+  importListeners.add(l);
+  return () => importListeners.delete(l);
+}
+
+/**
+ * Imports files: parse and group in the worker, list the series, report every problem
+ * (naming the file), then persist each study. Never throws for bad files.
+ */
+export async function importFiles(files: NamedBlob[], options: ImportOptions = {}): Promise<SeriesEntry[]> {
+  if (files.length === 0) return [];
+  const importId = newKey('imp');
+  let cancelled = false;
+  const job = startJob(`Reading ${files.length} file${files.length === 1 ? '' : 's'}`, files.length, () => {
+    cancelled = true;
+  });
+  let result: ImportResult;
+  try {
+    result = await dicomWorker().scan(
+      importId,
+      files,
+      Comlink.proxy((done: number, total: number) => job.progress(done, total)),
+    );
+  } catch (e) {
+    addErrors([{ file: files.length === 1 ? files[0].name : `${files.length} files`, message: String((e as Error).message ?? e) }]);
+    return [];
+  } finally {
+    job.finish();
+  }
+  if (cancelled) {
+    void dicomWorker().release(importId);
+    return [];
+  }
+  addErrors(result.errors.map((e) => ({ file: e.file, message: e.message })));
+  for (const item of result.series) {
+    for (const w of item.warnings) addErrors([{ file: seriesName(item), message: w }]);
+  }
+  if (result.series.length === 0) {
+    void dicomWorker().release(importId);
+    return [];
+  }
+
+  // One study entry per StudyInstanceUID of this import.
+  const byStudy = new Map<string, SeriesItem[]>();
+  for (const item of result.series) {
+    const list = byStudy.get(item.studyInstanceUID) ?? [];
+    list.push(item);
+    byStudy.set(item.studyInstanceUID, list);
+  }
+  const studies: StudyEntry[] = [];
+  const entries: SeriesEntry[] = [];
+  for (const [uid, items] of byStudy) {
+    const first = items[0];
+    const key = options.studyKey && byStudy.size === 1 ? options.studyKey : newKey('st');
+    studies.push({
+      key,
+      studyInstanceUID: uid,
+      patientName: first.patientName,
+      patientId: first.patientId,
+      description: first.studyDescription,
+      date: first.studyDate,
+      persisted: !!options.studyKey,
+      demo: !!options.demo,
+    });
+    for (const item of items) {
+      entries.push({
+        key: `${key}/${item.id}`,
+        studyKey: key,
+        importId,
+        item,
+        phaseOrder: item.phases.map((_, i) => i),
+        excluded: [],
+        loadedPhases: [],
+      });
+    }
+  }
+  appStore.set((s) => ({ studies: [...s.studies, ...studies], series: [...s.series, ...entries] }));
+  for (const l of importListeners) l(entries, options);
+
+  if (options.persist !== false && persistence.persistenceAvailable()) {
+    void persistStudies(studies, byStudy, files, options);
+  }
+  return entries;
+}
+
+function seriesName(item: SeriesItem): string {
+  return `series ${item.seriesNumber} "${item.seriesDescription || item.id}"`;
+}
+
+/** Files that make up a series item: its frames' files and its annotations' files. */
+function sourcesOf(items: SeriesItem[]): Set<string> {
+  const names = new Set<string>();
+  for (const item of items) {
+    for (const p of item.phases) for (const f of p.frames) names.add(f.source);
+    for (const a of item.annotations) names.add(a.source);
+  }
+  return names;
+}
+
+async function persistStudies(
+  studies: StudyEntry[],
+  byStudy: Map<string, SeriesItem[]>,
+  files: NamedBlob[],
+  options: ImportOptions,
+): Promise<void> {
+  // Let the first phase render first: saving competes for the disk and the CPU.
+  await whenIdle();
+  for (const study of studies) {
+    const names = sourcesOf(byStudy.get(study.studyInstanceUID) ?? []);
+    const chosen = files.filter((f) => names.has(f.name));
+    const job = startJob(`Saving study in the browser (${chosen.length} files)`, chosen.length);
+    try {
+      await persistence.saveStudy(
+        {
+          key: study.key,
+          studyInstanceUID: study.studyInstanceUID,
+          patientName: study.patientName,
+          patientId: study.patientId,
+          description: study.description,
+          date: study.date,
+          demo: study.demo,
+        },
+        chosen,
+        options.extras ?? [],
+        (done, total) => job.progress(done, total),
+      );
+      appStore.set((s) => ({ studies: s.studies.map((x) => (x.key === study.key ? { ...x, persisted: true } : x)) }));
+    } catch (e) {
+      addErrors([{ file: study.description || study.studyInstanceUID, message: `could not be saved in the browser: ${(e as Error).message}` }]);
+    } finally {
+      job.finish();
+    }
+  }
+}
+
+let busyCount = 0;
+const idleWaiters: (() => void)[] = [];
+/** Marks decoding work in progress (persisting waits for it). */
+function busy<T>(p: Promise<T>): Promise<T> {
+  busyCount++;
+  return p.finally(() => {
+    busyCount--;
+    if (busyCount === 0) while (idleWaiters.length) idleWaiters.shift()!();
+  });
+}
+function whenIdle(): Promise<void> {
+  return busyCount === 0 ? Promise.resolve() : new Promise((r) => idleWaiters.push(r));
+}
+
+/** Reopens every study saved in OPFS (no file dialog). Returns how many were found. */
+export async function restorePersisted(): Promise<number> {
+  const saved = await persistence.listStudies();
+  for (const study of saved) {
+    try {
+      const files = await persistence.loadStudyFiles(study);
+      const extras: { name: string; data: ArrayBuffer }[] = [];
+      for (const name of study.extras) {
+        const data = await persistence.readExtra(study.key, name);
+        if (data) extras.push({ name, data });
+      }
+      await importFiles(files, {
+        persist: false,
+        demo: study.demo,
+        studyKey: study.key,
+        extras,
+        select: !appStore.get().selectedSeriesKey,
+      });
+    } catch (e) {
+      addErrors([{ file: study.description || study.key, message: `could not be reopened: ${(e as Error).message}` }]);
+    }
+  }
+  return saved.length;
+}
+
+/** Removes a study from the list and from the browser's storage. */
+export async function forgetStudy(studyKey: string): Promise<void> {
+  const study = appStore.get().studies.find((s) => s.key === studyKey);
+  const gone = appStore.get().series.filter((e) => e.studyKey === studyKey);
+  appStore.set((s) => ({
+    studies: s.studies.filter((x) => x.key !== studyKey),
+    series: s.series.filter((e) => e.studyKey !== studyKey),
+    selectedSeriesKey: gone.some((e) => e.key === s.selectedSeriesKey) ? null : s.selectedSeriesKey,
+  }));
+  for (const l of forgetListeners) l(studyKey, gone);
+  for (const e of gone) releaseVolumes(`ph:${e.key}:`);
+  const imports = new Set(gone.map((e) => e.importId));
+  const stillUsed = new Set(appStore.get().series.map((e) => e.importId));
+  for (const id of imports) if (!stillUsed.has(id)) void dicomWorker().release(id);
+  if (study?.demo) persistence.setDemoDismissed(true);
+  await persistence.forgetStudy(studyKey);
+}
+
+type ForgetListener = (studyKey: string, series: SeriesEntry[]) => void;
+const forgetListeners = new Set<ForgetListener>();
+export function onForgotten(l: ForgetListener): () => void {
+  forgetListeners.add(l);
+  return () => forgetListeners.delete(l);
+}
+
+// ---- phases --------------------------------------------------------------------------
+
+export function phaseVolumeId(seriesKey: string, rawPhase: number): string {
+  return `ph:${seriesKey}:${rawPhase}`;
+}
+
+const loading = new Map<string, Promise<RegisteredVolume>>();
+
+/** Decodes (once) phase `rawPhase` of the importer's numbering and registers it for display. */
+export function loadRawPhase(seriesKey: string, rawPhase: number): Promise<RegisteredVolume> {
+  const id = phaseVolumeId(seriesKey, rawPhase);
+  const ready = getVolume(id);
+  if (ready) return Promise.resolve(ready);
+  let p = loading.get(id);
+  if (p) return p;
+  const entry = getSeries(seriesKey);
+  if (!entry) return Promise.reject(new Error(`series ${seriesKey} is not open`));
+  p = busy(
+    (async () => {
+      const withThumbnail = !entry.thumbnail;
+      const result: PhaseResult = await dicomWorker().loadPhase(entry.importId, entry.item.id, rawPhase, withThumbnail);
+      const item = entry.item;
+      const label = item.phases.length > 1 ? `phase ${displayIndexOf(entry, rawPhase)}` : item.seriesDescription || 'image';
+      const reg = registerVolume(
+        id,
+        result.volume,
+        {
+          frameOfReferenceUID: item.frameOfReferenceUID || `her2-for-${seriesKey}`,
+          modality: item.modality || 'MR',
+          seriesInstanceUID: item.seriesInstanceUIDs[0],
+        },
+        label,
+      );
+      updateSeries(seriesKey, (e) => ({
+        loadedPhases: e.loadedPhases.includes(rawPhase) ? e.loadedPhases : [...e.loadedPhases, rawPhase],
+        ...(result.thumbnail && !e.thumbnail ? { thumbnail: result.thumbnail } : {}),
+      }));
+      return reg;
+    })(),
+  ).finally(() => loading.delete(id));
+  loading.set(id, p);
+  return p;
+}
+
+function displayIndexOf(entry: SeriesEntry, rawPhase: number): number {
+  const i = entry.phaseOrder.indexOf(rawPhase);
+  return i < 0 ? rawPhase : i;
+}
+
+/** Raw (importer) index of display phase `phase`. */
+export function rawPhaseOf(seriesKey: string, phase: number): number {
+  const entry = getSeries(seriesKey);
+  if (!entry) throw new Error(`series ${seriesKey} is not open`);
+  const raw = entry.phaseOrder[phase];
+  if (raw === undefined) throw new Error(`${seriesKey} has no phase ${phase} (it has ${entry.phaseOrder.length})`);
+  return raw;
+}
+
+/** Display phase `phase` (0 = pre-contrast) as registered for the viewer. */
+export function loadPhase(seriesKey: string, phase: number): Promise<RegisteredVolume> {
+  return loadRawPhase(seriesKey, rawPhaseOf(seriesKey, phase));
+}
+
+/** Our Volume of display phase `phase` (shared memory: read, do not modify). */
+export async function getPhaseVolume(seriesKey: string, phase: number): Promise<Volume> {
+  return (await loadPhase(seriesKey, phase)).volume;
+}
+
+/** All display phases, in the user's order (excluded phases left out). */
+export async function getPhaseVolumes(seriesKey: string): Promise<Volume[]> {
+  const entry = getSeries(seriesKey);
+  if (!entry) throw new Error(`series ${seriesKey} is not open`);
+  const out: Volume[] = [];
+  for (let p = 0; p < entry.phaseOrder.length; p++) out.push(await getPhaseVolume(seriesKey, p));
+  return out;
+}
+
+/** Acquisition time (s since midnight) of each display phase, when the files give it. */
+export function getPhaseTimes(seriesKey: string): (number | undefined)[] {
+  const entry = getSeries(seriesKey);
+  if (!entry) return [];
+  return entry.phaseOrder.map((raw) => entry.item.phases[raw].time);
+}
+
+/** Decodes every phase of a series in the background, with a progress bar and cancel. */
+export async function loadAllPhases(seriesKey: string): Promise<void> {
+  const entry = getSeries(seriesKey);
+  if (!entry) return;
+  const todo = entry.phaseOrder.filter((raw) => !entry.loadedPhases.includes(raw));
+  if (todo.length === 0) return;
+  let cancelled = false;
+  const job = startJob(`Loading ${entry.phaseOrder.length} phases`, entry.phaseOrder.length, () => {
+    cancelled = true;
+  });
+  try {
+    for (const raw of todo) {
+      if (cancelled || !getSeries(seriesKey)) break;
+      try {
+        await loadRawPhase(seriesKey, raw);
+      } catch (e) {
+        updateSeries(seriesKey, { error: `phase ${displayIndexOf(entry, raw)}: ${(e as Error).message}` });
+      }
+      job.progress(getSeries(seriesKey)?.loadedPhases.length ?? 0);
+    }
+  } finally {
+    job.finish();
+  }
+}
+
+/** Reorders and/or excludes phases; display numbering stays 0 (pre) .. N. */
+export function arrangePhases(seriesKey: string, order: number[], excluded: number[]): void {
+  updateSeries(seriesKey, { phaseOrder: order.filter((r) => !excluded.includes(r)), excluded });
+}
+
+/** The thumbnail of a series not yet displayed (decodes its first phase in the worker). */
+const thumbnailsInFlight = new Set<string>();
+export async function ensureThumbnail(seriesKey: string): Promise<void> {
+  const entry = getSeries(seriesKey);
+  if (!entry || entry.thumbnail || thumbnailsInFlight.has(seriesKey)) return;
+  thumbnailsInFlight.add(seriesKey);
+  try {
+    const t = await busy(dicomWorker().thumbnail(entry.importId, entry.item.id));
+    updateSeries(seriesKey, { thumbnail: t });
+  } catch (e) {
+    updateSeries(seriesKey, { error: (e as Error).message });
+  } finally {
+    thumbnailsInFlight.delete(seriesKey);
+  }
+}

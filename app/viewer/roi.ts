@@ -1,0 +1,141 @@
+/**
+ * The lesion's ROI as a Cornerstone labelmap segmentation on the DCE study's grid (derived
+ * from phase 0's volume), shown on the three viewports over whichever phase or subtraction
+ * is displayed. One segmentation per (series, reader); segment 1 is the lesion.
+ *
+ * For other panels: `getRoiMask(seriesKey)` returns the current ROI as our Volume
+ * (Uint8Array, 0/1..., on the series' grid); `onRoiChange` tells when it may have changed;
+ * `roiSegmentationId(seriesKey, reader)` names the Cornerstone segmentation (issue 8's
+ * tools edit it).
+ */
+import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
+import * as csTools from '@cornerstonejs/tools';
+import { geometryOf, sameGeometry, type Volume } from '../../workers/io/volume.ts';
+import { getVolume, onRender, renderNow, VIEWER_IDS } from './viewerService.ts';
+import { VIEWPORT_NAMES, viewerStore } from './viewerStore.ts';
+
+export type Reader = 1 | 2;
+
+interface RoiRecord {
+  segmentationId: string;
+  referenceVolumeId: string;
+  seriesKey: string;
+  reader: Reader;
+}
+
+const rois = new Map<string, RoiRecord>();
+const listeners = new Set<(seriesKey: string) => void>();
+let shownSegmentationId: string | null = null;
+
+export function roiSegmentationId(seriesKey: string, reader: Reader = 1): string {
+  return `roi:${seriesKey}:reader${reader}`;
+}
+
+/** Creates (or replaces) the ROI of a series from a mask on its grid, and shows it. */
+export async function setRoiMask(
+  seriesKey: string,
+  referenceVolumeId: string,
+  mask: Volume<Uint8Array>,
+  reader: Reader = 1,
+  label = 'Lesion',
+): Promise<void> {
+  const ref = getVolume(referenceVolumeId);
+  if (!ref) throw new Error(`ROI for ${seriesKey}: the reference volume is not loaded`);
+  if (!sameGeometry(ref.volume, mask, 1e-3)) {
+    throw new Error(
+      `ROI for ${seriesKey}: the mask's grid (${mask.size.join('x')}) is not the series' grid (${ref.volume.size.join('x')})`,
+    );
+  }
+  const segmentationId = roiSegmentationId(seriesKey, reader);
+  removeRoi(seriesKey, reader);
+  const labelmap = volumeLoader.createAndCacheDerivedLabelmapVolume(referenceVolumeId, { volumeId: segmentationId });
+  labelmap.voxelManager!.setCompleteScalarDataArray!(mask.data);
+  csTools.segmentation.addSegmentations([
+    {
+      segmentationId,
+      representation: {
+        type: csTools.Enums.SegmentationRepresentations.Labelmap,
+        data: { volumeId: segmentationId },
+      },
+      config: { label: `${label} (reader ${reader})`, segments: { 1: { label, active: true } } },
+    },
+  ]);
+  rois.set(segmentationId, { segmentationId, referenceVolumeId, seriesKey, reader });
+  if (viewerStore.get().seriesKey === seriesKey) await showRoi(seriesKey, reader);
+  for (const l of listeners) l(seriesKey);
+}
+
+/** Shows one ROI on the three viewports (hiding any other). */
+export async function showRoi(seriesKey: string, reader: Reader = 1): Promise<void> {
+  const segmentationId = roiSegmentationId(seriesKey, reader);
+  if (!rois.has(segmentationId)) return;
+  hideRoi();
+  const map: Record<string, { segmentationId: string }[]> = {};
+  for (const name of VIEWPORT_NAMES) map[VIEWER_IDS.viewportId(name)] = [{ segmentationId }];
+  await csTools.segmentation.addLabelmapRepresentationToViewportMap(map);
+  csTools.segmentation.activeSegmentation.setActiveSegmentation(VIEWER_IDS.viewportId('axial'), segmentationId);
+  shownSegmentationId = segmentationId;
+  renderNow();
+}
+
+export function hideRoi(): void {
+  if (!shownSegmentationId) return;
+  for (const name of VIEWPORT_NAMES) {
+    csTools.segmentation.removeSegmentationRepresentations(VIEWER_IDS.viewportId(name), {
+      segmentationId: shownSegmentationId,
+    });
+  }
+  shownSegmentationId = null;
+}
+
+export function removeRoi(seriesKey: string, reader: Reader = 1): void {
+  const segmentationId = roiSegmentationId(seriesKey, reader);
+  if (!rois.has(segmentationId)) return;
+  if (shownSegmentationId === segmentationId) hideRoi();
+  csTools.segmentation.removeSegmentation(segmentationId);
+  cache.removeVolumeLoadObject(segmentationId);
+  rois.delete(segmentationId);
+}
+
+export function hasRoi(seriesKey: string, reader: Reader = 1): boolean {
+  return rois.has(roiSegmentationId(seriesKey, reader));
+}
+
+/** The ROI as a Uint8 label volume on the series' grid (a copy), or null when none. */
+export function getRoiMask(seriesKey: string, reader: Reader = 1): Volume<Uint8Array> | null {
+  const record = rois.get(roiSegmentationId(seriesKey, reader));
+  if (!record) return null;
+  const labelmap = cache.getVolume(record.segmentationId) as Types.IImageVolume | undefined;
+  const ref = getVolume(record.referenceVolumeId);
+  if (!labelmap || !ref) return null;
+  const data = labelmap.voxelManager!.getCompleteScalarDataArray!() as ArrayLike<number>;
+  return { ...geometryOf(ref.volume), data: data instanceof Uint8Array ? data : Uint8Array.from(data) };
+}
+
+/** Voxels with a non-zero label. */
+export function roiVoxelCount(seriesKey: string, reader: Reader = 1): number {
+  const mask = getRoiMask(seriesKey, reader);
+  if (!mask) return 0;
+  let n = 0;
+  for (let i = 0; i < mask.data.length; i++) if (mask.data[i] !== 0) n++;
+  return n;
+}
+
+export function onRoiChange(listener: (seriesKey: string) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+// Replacing the viewports' volumes (a phase change) drops every actor, labelmaps included:
+// put the shown ROI back after each new content.
+onRender(() => {
+  const id = shownSegmentationId;
+  if (!id) return;
+  for (const name of VIEWPORT_NAMES) {
+    csTools.segmentation.triggerSegmentationEvents.triggerSegmentationRepresentationModified(
+      VIEWER_IDS.viewportId(name),
+      id,
+      csTools.Enums.SegmentationRepresentations.Labelmap,
+    );
+  }
+});
