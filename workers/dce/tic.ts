@@ -312,6 +312,8 @@ class NeighbourhoodSums {
   private readonly dj: Int32Array;
   private readonly dk: Int32Array;
   private readonly sums: Float64Array;
+  /** number of voxels the last score() summed */
+  count = 0;
 
   constructor(
     readonly size: readonly number[],
@@ -343,11 +345,13 @@ class NeighbourhoodSums {
     const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / (nx * ny));
     const sums = this.sums.fill(0);
     let s0 = 0;
+    this.count = 0;
     for (let o = 0; o < this.lin.length; o++) {
       if (!this.member(c, i, j, k, o)) {
         if (clipped) continue;
         return -Infinity;
       }
+      this.count++;
       const v = c + this.lin[o];
       s0 += this.pre[v];
       for (let e = 0; e < this.early.length; e++) sums[e] += this.early[e][v];
@@ -371,7 +375,8 @@ class NeighbourhoodSums {
 /**
  * The most-enhancing hot spot: among the neighbourhoods centred on ROI voxels and lying wholly inside the ROI,
  * the one with the highest initial relative enhancement (NeighbourhoodSums.score); ties go to the first centre
- * in index order. A ROI too small to hold one is searched with clipped neighbourhoods, with a warning.
+ * in index order. A ROI too small to hold one is searched with neighbourhoods clipped to the ROI, with a
+ * warning; there a tie goes to the neighbourhood with more voxels, then to the first centre.
  */
 function findHotSpot(
   phases: readonly TicPhase[],
@@ -393,11 +398,13 @@ function findHotSpot(
   let clipped = false;
   let best = -1;
   let bestScore = -Infinity;
+  let bestCount = 0;
   for (const pass of [false, true]) {
     for (let r = 0; r < roi.length; r++) {
       const sc = search.score(roi[r], pass);
-      if (sc > bestScore) {
+      if (sc > bestScore || (sc === bestScore && sc > -Infinity && search.count > bestCount)) {
         bestScore = sc;
+        bestCount = search.count;
         best = roi[r];
       }
     }
