@@ -127,6 +127,9 @@ function splitPhases(refs: FrameRef[], normal: Vec3): PhaseSplit {
     });
     nPhases = Math.max(nPhases, list.length);
   }
+  // Phases only when every position has the same number of images; otherwise these are
+  // duplicates of some positions, which buildPhase reports.
+  if (perPosition.some((list) => list.length !== nPhases)) return { source: 'single', phases: [refs] };
   const phases: FrameRef[][] = Array.from({ length: nPhases }, () => []);
   for (const list of perPosition) list.forEach((i, rank) => phases[rank].push(refs[i]));
   return { source: 'AcquisitionTime', phases };
@@ -209,8 +212,9 @@ function phaseLabel(index: number, count: number): string {
 
 const DERIVED_TYPES = new Set(['SUB', 'SUBTRACTION', 'MIP', 'MINIP', 'MNIP', 'MPR', 'PROJECTION IMAGE', 'REFORMATTED', 'CPR']);
 
+/** Subtractions, projections and reformats (by their ImageType values) are never phases. */
 function isDerived(h: InstanceHeader): boolean {
-  return h.imageType[0] === 'DERIVED' || h.imageType.some((t) => DERIVED_TYPES.has(t));
+  return h.imageType.some((t) => DERIVED_TYPES.has(t));
 }
 
 interface Built {
