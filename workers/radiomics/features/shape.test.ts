@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readNrrd } from '../../io/nrrd.ts';
+import { resampleForPyRadiomics } from '../resample.ts';
 import { computeShape, shapeClassInfo, ShapeError } from './shape.ts';
 import {
   columnSettings,
@@ -8,6 +12,7 @@ import {
   readBaselineColumns,
   readBatchRows,
   readCroppedLabel,
+  PYRADIOMICS,
   type Comparison,
 } from './shape-references.ts';
 
@@ -52,6 +57,30 @@ describe('shape: PyRadiomics baselines (baseline_shape.csv, base columns)', () =
       if (gaps.length) printComparisons(`shape ${col.name}: gap to the old PyRadiomics 2.0.1b1 baseline cells`, gaps);
       expect(rows.filter((r) => !r.ok)).toEqual([]);
       expect(gaps.filter((r) => !r.ok)).toEqual([]);
+    });
+  }
+});
+
+describe('shape: PyRadiomics baselines, _resampling columns (mask resampled to 2 mm by workers/radiomics/resample.ts)', () => {
+  for (const col of readBaselineColumns('baseline_shape.csv').filter((c) => CASES.map((x) => `${x}_resampling`).includes(c.name))) {
+    it(`${col.name}: every feature within 1e-6`, () => {
+      const settings = columnSettings(col);
+      const file = `${col.cells.get('diagnostics_Configuration_TestCase')}_label.nrrd`;
+      const label = readNrrd(readFileSync(join(PYRADIOMICS, 'data', file)), file);
+      const roi = Uint8Array.from(label.data, (v) => (v === Number(settings.label) ? 1 : 0));
+      // Only the ROI matters to shape: the label stands in for the image (lung1's image is not in
+      // ../shared), and the image is resampled by nearest neighbour as the ROI is.
+      const r = resampleForPyRadiomics({ ...label, data: roi }, roi, label, {
+        resampledPixelSpacing: settings.resampledPixelSpacing as number[],
+        interpolator: 'sitkNearestNeighbor',
+        padDistance: Number(settings.padDistance),
+      });
+      expect(r.geometry.size.join(', ')).toBe(col.cells.get('diagnostics_Mask-interpolated_Size')!.replace(/[()]/g, ''));
+      const expected = featureCells(col.cells, 'original_shape_');
+      const got = computeShape(r.roi, r.geometry.size, r.geometry.spacing, [...expected.keys()]);
+      const rows = [...expected].map(([name, ref]) => compare(`${col.name} ${name}`, got[name], ref));
+      printComparisons(`shape ${col.name}`, rows);
+      expect(rows.filter((x) => !x.ok)).toEqual([]);
     });
   }
 });
