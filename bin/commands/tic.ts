@@ -81,7 +81,8 @@ export async function run(argv: string[]): Promise<number> {
     phases: item.phases.map((p, k) => ({
       volume: volumes[k],
       time: p.time,
-      label: p.label ? `phase ${p.index} (${p.label})` : `phase ${p.index}`,
+      // the importer's labels already read 'phase 2 (post-contrast 2)'
+      label: p.label || `phase ${p.index}`,
     })),
     mask,
     label,
