@@ -1,0 +1,210 @@
+/**
+ * The mask steps of PyRadiomics's preprocessing (radiomics/imageoperations.py): label
+ * selection (`getMask`), the image/mask geometry check (the ITK check behind
+ * `checkMask`, with geometryTolerance), the ROI checks (`checkMask`: single voxel,
+ * minimumROIDimensions, minimumROISize), and the ROI measures the diagnostics report
+ * (bounding box, voxel count, connected components, centre of mass).
+ *
+ * An ROI is a Uint8Array on its volume's grid: 1 where mask == label, else 0.
+ */
+import type { Geometry, Vec3, Volume } from '../io/volume.ts';
+
+export class MaskError extends Error {}
+
+/** Inclusive index bounds of the ROI, x, y, z. */
+export interface BoundingBox {
+  lo: Vec3;
+  hi: Vec3;
+}
+
+export function boxSize(b: BoundingBox): Vec3 {
+  return [b.hi[0] - b.lo[0] + 1, b.hi[1] - b.lo[1] + 1, b.hi[2] - b.lo[2] + 1];
+}
+
+/**
+ * The mask as PyRadiomics sees it: cast to uint32 (`sitk.Cast(mask, sitkUInt32)`; floats
+ * truncate toward zero, negative integers wrap), as a new Uint32Array.
+ */
+export function maskAsUint32(mask: Volume): Uint32Array {
+  const d = mask.data;
+  if (d instanceof Uint32Array) return d;
+  const out = new Uint32Array(d.length);
+  if (d instanceof Float32Array || d instanceof Float64Array) {
+    for (let i = 0; i < d.length; i++) out[i] = Math.trunc(d[i]) >>> 0;
+  } else out.set(d); // ToUint32 wraps negatives, as a C cast does
+  return out;
+}
+
+/**
+ * PyRadiomics's getMask + `mask == label`: the ROI of `label`, or an error when the mask
+ * is empty or the label is absent (naming the labels that are there).
+ */
+export function selectLabel(mask: Volume, label: number, source = 'mask'): Uint8Array {
+  const m = maskAsUint32(mask);
+  const roi = new Uint8Array(m.length);
+  let any = false;
+  let found = false;
+  for (let i = 0; i < m.length; i++) {
+    const v = m[i];
+    if (v !== 0) any = true;
+    if (v === label) {
+      roi[i] = 1;
+      found = true;
+    }
+  }
+  if (!any) throw new MaskError(`${source}: no labels found in this mask (nothing is segmented)`);
+  if (!found) {
+    const present = new Set<number>();
+    for (let i = 0; i < m.length && present.size < 50; i++) if (m[i] !== 0) present.add(m[i]);
+    const list = [...present].sort((a, b) => a - b).join(', ');
+    throw new MaskError(`${source}: label ${label} is not present in the mask (labels present: ${list})`);
+  }
+  return roi;
+}
+
+/** Bounding box of the nonzero voxels, or null when there are none. */
+export function roiBoundingBox(roi: Uint8Array, size: Vec3): BoundingBox | null {
+  const [nx, ny, nz] = size;
+  let x0 = nx;
+  let y0 = ny;
+  let z0 = nz;
+  let x1 = -1;
+  let y1 = -1;
+  let z1 = -1;
+  let i = 0;
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) {
+        if (roi[i] === 0) continue;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+        if (z < z0) z0 = z;
+        if (z > z1) z1 = z;
+      }
+  if (x1 < 0) return null;
+  return { lo: [x0, y0, z0], hi: [x1, y1, z1] };
+}
+
+export function roiVoxelCount(roi: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < roi.length; i++) n += roi[i];
+  return n;
+}
+
+/**
+ * Why two grids do not occupy the same physical space for ITK (ImageToImageFilter::
+ * VerifyInputInformation): size must be equal; origin and spacing within
+ * tolerance * spacing[0]; direction within tolerance. Default tolerance 1e-6 (ITK's),
+ * replaced by PyRadiomics's geometryTolerance. Returns null when they match.
+ */
+export function geometryMismatch(a: Geometry, b: Geometry, tolerance: number | null): string | null {
+  const tol = tolerance ?? 1e-6;
+  if (a.size[0] !== b.size[0] || a.size[1] !== b.size[1] || a.size[2] !== b.size[2])
+    return `size ${fmt(a.size)} vs ${fmt(b.size)}`;
+  const coordTol = Math.abs(tol * a.spacing[0]);
+  for (let i = 0; i < 3; i++) {
+    if (Math.abs(a.origin[i] - b.origin[i]) > coordTol) return `origin ${fmt(a.origin)} vs ${fmt(b.origin)}`;
+    if (Math.abs(a.spacing[i] - b.spacing[i]) > coordTol) return `spacing ${fmt(a.spacing)} vs ${fmt(b.spacing)}`;
+  }
+  for (let i = 0; i < 9; i++)
+    if (Math.abs(a.direction[i] - b.direction[i]) > tol) return `direction ${fmt(a.direction)} vs ${fmt(b.direction)}`;
+  return null;
+}
+
+function fmt(v: readonly number[]): string {
+  return `(${v.join(', ')})`;
+}
+
+export interface RoiChecks {
+  minimumROIDimensions: number;
+  minimumROISize: number | null;
+}
+
+/**
+ * PyRadiomics checkMask's ROI checks on the bounding box: a single voxel is always an
+ * error; fewer dimensions with extent > 1 than minimumROIDimensions is an error; with
+ * minimumROISize set, a voxel count <= it is an error. Returns the bounding box.
+ */
+export function checkRoi(roi: Uint8Array, size: Vec3, s: RoiChecks, source = 'mask'): BoundingBox {
+  const bb = roiBoundingBox(roi, size);
+  if (!bb) throw new MaskError(`${source}: the ROI is empty`);
+  const ext = boxSize(bb);
+  const ndims = ext.filter((e) => e > 1).length;
+  if (ndims === 0) throw new MaskError(`${source}: the ROI contains only 1 voxel; features cannot be extracted from a single voxel`);
+  if (ndims < s.minimumROIDimensions)
+    throw new MaskError(
+      `${source}: the ROI has too few dimensions (${ndims} with more than one voxel, minimumROIDimensions is ${s.minimumROIDimensions})`,
+    );
+  if (s.minimumROISize !== null) {
+    const n = roiVoxelCount(roi);
+    if (n <= s.minimumROISize) throw new MaskError(`${source}: the ROI is too small (${n} voxels; minimumROISize is ${s.minimumROISize})`);
+  }
+  return bb;
+}
+
+/**
+ * Number of connected components with 26-connectivity (ITK's ConnectedComponentImageFilter
+ * with FullyConnectedOn, as PyRadiomics's diagnostics VolumeNum uses).
+ */
+export function countComponents(roi: Uint8Array, size: Vec3): number {
+  const [nx, ny, nz] = size;
+  const nxy = nx * ny;
+  const seen = new Uint8Array(roi.length);
+  const stack = new Int32Array(roi.length);
+  let count = 0;
+  for (let start = 0; start < roi.length; start++) {
+    if (roi[start] === 0 || seen[start]) continue;
+    count++;
+    let top = 0;
+    stack[top++] = start;
+    seen[start] = 1;
+    while (top > 0) {
+      const v = stack[--top];
+      const z = Math.floor(v / nxy);
+      const r = v - z * nxy;
+      const y = Math.floor(r / nx);
+      const x = r - y * nx;
+      for (let dz = -1; dz <= 1; dz++) {
+        const zz = z + dz;
+        if (zz < 0 || zz >= nz) continue;
+        for (let dy = -1; dy <= 1; dy++) {
+          const yy = y + dy;
+          if (yy < 0 || yy >= ny) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = x + dx;
+            if (xx < 0 || xx >= nx) continue;
+            const u = xx + nx * yy + nxy * zz;
+            if (roi[u] !== 0 && !seen[u]) {
+              seen[u] = 1;
+              stack[top++] = u;
+            }
+          }
+        }
+      }
+    }
+  }
+  return count;
+}
+
+/** Mean index (x, y, z) of the ROI voxels (numpy mean of np.where coordinates). */
+export function centerOfMassIndex(roi: Uint8Array, size: Vec3): Vec3 {
+  const [nx, ny, nz] = size;
+  let sx = 0;
+  let sy = 0;
+  let sz = 0;
+  let n = 0;
+  let i = 0;
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) {
+        if (roi[i] === 0) continue;
+        sx += x;
+        sy += y;
+        sz += z;
+        n++;
+      }
+  // Integer sums are exact in double below 2^53, so the order numpy adds them in does not matter.
+  return [sx / n, sy / n, sz / n];
+}

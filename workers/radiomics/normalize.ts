@@ -1,0 +1,70 @@
+/**
+ * PyRadiomics's imageoperations.normalizeImage: `sitk.Normalize` over the WHOLE image
+ * (ITK NormalizeImageFilter: StatisticsImageFilter's mean and sample standard deviation,
+ * n - 1, then ShiftScaleImageFilter `(x + (-mean)) * (1 / sigma)` in double), optional
+ * removeOutliers (clamp to +-n sigma, before scaling), then `* normalizeScale`.
+ * The result is float64, as SimpleITK's Normalize gives for integer and real input.
+ */
+import type { Volume } from '../io/volume.ts';
+
+export interface NormalizeSettings {
+  normalizeScale: number;
+  removeOutliers: number | null;
+}
+
+/** Sum and sum of squares as ITK's StatisticsImageFilter (compensated summation in double). */
+function sums(d: ArrayLike<number>, integer: boolean): { sum: number; sumSq: number } {
+  if (integer) {
+    // Integer voxels: every partial sum is exact below 2^53, so any order gives ITK's value.
+    let sum = 0;
+    let sumSq = 0;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i];
+      sum += v;
+      sumSq += v * v;
+    }
+    return { sum, sumSq };
+  }
+  // Kahan summation (itk::CompensatedSummation).
+  let sum = 0;
+  let c = 0;
+  let sumSq = 0;
+  let c2 = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    let y = v - c;
+    let t = sum + y;
+    c = t - sum - y;
+    sum = t;
+    y = v * v - c2;
+    t = sumSq + y;
+    c2 = t - sumSq - y;
+    sumSq = t;
+  }
+  return { sum, sumSq };
+}
+
+export function normalizeImage(image: Volume, s: NormalizeSettings): Volume<Float64Array> {
+  const d = image.data;
+  const n = d.length;
+  const integer = !(d instanceof Float32Array || d instanceof Float64Array);
+  const { sum, sumSq } = sums(d, integer);
+  const mean = sum / n;
+  const variance = (sumSq - (sum * sum) / n) / (n - 1);
+  const sigma = Math.sqrt(variance);
+  if (!(sigma > 0)) throw new Error('normalize: the image is constant (standard deviation 0), it cannot be normalized');
+  const shift = -mean;
+  const scale = 1.0 / sigma;
+  const out = new Float64Array(n);
+  const outliers = s.removeOutliers;
+  const k = s.normalizeScale;
+  for (let i = 0; i < n; i++) {
+    let v = (d[i] + shift) * scale;
+    if (outliers !== null) {
+      if (v > outliers) v = outliers;
+      else if (v < -outliers) v = -outliers;
+    }
+    out[i] = v * k;
+  }
+  return { size: [...image.size], spacing: [...image.spacing], origin: [...image.origin], direction: [...image.direction], data: out };
+}
