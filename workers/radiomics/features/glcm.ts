@@ -192,23 +192,28 @@ function coefficients(p: Float64Array, o: number, lv: Float64Array, ng: number):
       uy += lv[j] * v;
       pxAddy[lv[i] + lv[j] - 2] += v;
       pxSuby[Math.abs(lv[i] - lv[j])] += v;
-      hxy -= v * Math.log2(v + EPS);
+      if (v !== 0) hxy -= v * Math.log2(v + EPS); // p = 0 adds exactly nothing
     }
   }
   return { px, py, ux, uy, pxAddy, pxSuby, hxy };
 }
 
-/** sum over the matrix of p(i,j) f(i,j) */
+/** sum over the matrix of p(i,j) f(i,j); cells with p = 0 add exactly nothing and are skipped */
 function sumP(p: Float64Array, o: number, lv: Float64Array, f: (i: number, j: number) => number): number {
   const n = lv.length;
   let s = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += p[o + i * n + j] * f(lv[i], lv[j]);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = p[o + i * n + j];
+      if (v !== 0) s += v * f(lv[i], lv[j]);
+    }
+  }
   return s;
 }
 
 function entropy(v: Float64Array): number {
   let h = 0;
-  for (let k = 0; k < v.length; k++) h -= v[k] * Math.log2(v[k] + EPS);
+  for (let k = 0; k < v.length; k++) if (v[k] !== 0) h -= v[k] * Math.log2(v[k] + EPS);
   return h;
 }
 
@@ -226,14 +231,15 @@ function mccOfMatrix(p: Float64Array, o: number, c: Coefficients, n: number): nu
   for (let i = 0; i < n; i++) if (c.px[i] > 0) active.push(i);
   const m = active.length;
   const q = new Float64Array(m * m);
+  const col = new Float64Array(m);
   for (let k = 0; k < n; k++) {
     const pyk = c.py[k];
+    for (let b = 0; b < m; b++) col[b] = p[o + active[b] * n + k];
     for (let a = 0; a < m; a++) {
-      const i = active[a];
-      const pik = p[o + i * n + k];
-      if (pik === 0) continue;
-      const den = c.px[i] * pyk + EPS;
-      for (let b = 0; b < m; b++) q[a * m + b] += (pik * p[o + active[b] * n + k]) / den;
+      const pik = col[a];
+      if (pik === 0) continue; // a zero term adds exactly nothing
+      const den = c.px[active[a]] * pyk + EPS;
+      for (let b = 0; b < m; b++) if (col[b] !== 0) q[a * m + b] += (pik * col[b]) / den;
     }
   }
   // Symmetrise D^1/2 Q D^-1/2 (lower triangle is what the solver reads).
@@ -279,7 +285,12 @@ const perAngle: Record<string, AngleFeature> = {
     if (sigx * sigy === 0) return 1;
     let corm = 0;
     const n = lv.length;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) corm += p[o + i * n + j] * (lv[i] - c.ux) * (lv[j] - c.uy);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = p[o + i * n + j];
+        if (v !== 0) corm += v * (lv[i] - c.ux) * (lv[j] - c.uy);
+      }
+    }
     return corm / (sigx * sigy + EPS);
   },
   // DifferenceAverage = sum_k k p_{x-y}(k)
@@ -364,7 +375,12 @@ function sumK(v: Float64Array, divisor: (k: number) => number): number {
 
 function sumPxy(p: Float64Array, o: number, c: Coefficients, n: number, f: (pij: number, pxpy: number) => number): number {
   let s = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += f(p[o + i * n + j], c.px[i] * c.py[j]);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const pxpy = c.px[i] * c.py[j];
+      if (pxpy !== 0) s += f(p[o + i * n + j], pxpy); // p(i,j) = 0 too when px(i) py(j) = 0
+    }
+  }
   return s;
 }
 

@@ -20,6 +20,8 @@ export function symmetricEigenvalues(a: Float64Array, m: number): Float64Array {
 
 /** Householder reduction: diagonal into d, sub-diagonal into e[0..m-2] (e[i] couples i and i+1). */
 function tridiagonalize(a: Float64Array, m: number, d: Float64Array, e: Float64Array): void {
+  // Work on the full symmetric matrix: mirror the lower triangle into the upper one.
+  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) a[j * m + i] = a[i * m + j];
   const v = new Float64Array(m);
   const p = new Float64Array(m);
   for (let k = 0; k < m - 2; k++) {
@@ -38,19 +40,23 @@ function tridiagonalize(a: Float64Array, m: number, d: Float64Array, e: Float64A
     e[k] = alpha;
     if (vv === 0) continue;
     const beta = 2 / vv;
-    // p = beta * A22 v (A22 symmetric, read from its lower triangle)
+    // p = beta * A22 v
     for (let i = k + 1; i < m; i++) {
       let s = 0;
-      for (let j = k + 1; j < m; j++) s += (j <= i ? a[i * m + j] : a[j * m + i]) * v[j];
+      const row = i * m;
+      for (let j = k + 1; j < m; j++) s += a[row + j] * v[j];
       p[i] = beta * s;
     }
     let vp = 0;
     for (let i = k + 1; i < m; i++) vp += v[i] * p[i];
     const half = (beta * vp) / 2;
     for (let i = k + 1; i < m; i++) p[i] -= half * v[i]; // w = p - (beta v.p / 2) v
-    // A22 -= v w^T + w v^T (lower triangle)
+    // A22 -= v w^T + w v^T
     for (let i = k + 1; i < m; i++) {
-      for (let j = k + 1; j <= i; j++) a[i * m + j] -= v[i] * p[j] + p[i] * v[j];
+      const row = i * m;
+      const vi = v[i];
+      const pi = p[i];
+      for (let j = k + 1; j < m; j++) a[row + j] -= vi * p[j] + pi * v[j];
     }
   }
   for (let i = 0; i < m; i++) d[i] = a[i * m + i];
@@ -73,7 +79,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, m: number): void {
       if (++iter > 60) throw new Error('symmetric eigenvalues: QL iteration did not converge');
       // Wilkinson shift from the leading 2x2 block.
       let g = (d[l + 1] - d[l]) / (2 * e[l]);
-      let r = Math.hypot(g, 1);
+      let r = pythag(g, 1);
       g = d[k] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
       let s = 1;
       let c = 1;
@@ -83,7 +89,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, m: number): void {
       for (; i >= l; i--) {
         const f = s * e[i];
         const b = c * e[i];
-        r = Math.hypot(f, g);
+        r = pythag(f, g);
         e[i + 1] = r;
         if (r === 0) {
           // Underflow: the matrix splits here; undo the partial shift and restart.
@@ -106,4 +112,17 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, m: number): void {
       e[k] = 0;
     }
   }
+}
+
+/** sqrt(a^2 + b^2) without overflow (Math.hypot is much slower in V8). */
+function pythag(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  if (x > y) {
+    const r = y / x;
+    return x * Math.sqrt(1 + r * r);
+  }
+  if (y === 0) return 0;
+  const r = x / y;
+  return y * Math.sqrt(1 + r * r);
 }

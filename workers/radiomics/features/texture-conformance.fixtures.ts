@@ -11,11 +11,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { parseCsv, parseNumber } from '../../io/csv.ts';
+import { readNpy } from '../../io/npy.ts';
 import { readNrrd } from '../../io/nrrd.ts';
 import type { Vec3, Volume } from '../../io/volume.ts';
-import type { BinningSettings } from '../discretize.ts';
-import type { CroppedRoi, TextureSettings } from '../types.ts';
+import { binImage, type BinningSettings } from '../discretize.ts';
+import type { CroppedRoi, TextureCompute, TextureSettings } from '../types.ts';
 import { DEFAULT_TEXTURE_SETTINGS } from '../types.ts';
 
 export const PYRADIOMICS_DIR = resolve(process.cwd(), '../shared/conformance/pyradiomics');
@@ -83,21 +85,56 @@ export function binningOf(s: Record<string, unknown>): BinningSettings {
 }
 
 /**
- * Image and ROI of a test case, cropped to the ROI's bounding box (PyRadiomics's
- * cropToTumorMask, no padding). `resegmentRange` is applied in absolute mode first
- * (one value keeps x >= t, two keep t1 <= x <= t2) and the bounding box taken after it,
- * as testUtils.py does.
+ * ITK's NormalizeImageFilter as SimpleITK's Normalize runs it for PyRadiomics's
+ * normalizeImage: mean and sample SD over the whole image from the sum and the sum of
+ * squares (StatisticsImageFilter), then (x + (-mean)) * (1 / sigma) (ShiftScaleImageFilter),
+ * then * normalizeScale.
  */
-export function cropCase(testCase: string, resegmentRange: number[] | null = null, label = 1): CroppedRoi {
+function normalizeWholeImage(data: ArrayLike<number>, scale: number): Float64Array {
+  const n = data.length;
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < n; i++) {
+    sum += data[i];
+    sumSq += data[i] * data[i];
+  }
+  const mean = sum / n;
+  const sigma = Math.sqrt((sumSq - (sum * sum) / n) / (n - 1));
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (data[i] + -mean) * (1 / sigma) * scale;
+  return out;
+}
+
+/** Resegmentation thresholds of imageoperations.resegmentMask (absolute or sigma mode). */
+function resegmentThresholds(values: number[], range: number[], mode: string): number[] {
+  const sorted = [...range].sort((a, b) => a - b);
+  if (mode === 'absolute') return sorted;
+  if (mode !== 'sigma') throw new Error(`test fixture: resegmentMode '${mode}' is not covered here`);
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) * (b - mean), 0) / values.length); // population SD (numpy.std)
+  return sorted.map((t) => mean + sd * t);
+}
+
+/**
+ * Image and ROI of a test case prepared as PyRadiomics's tests/testUtils.py does for the
+ * settings covered here: normalize (whole image), label 1, resegmentRange (absolute or
+ * sigma; one value keeps x >= t, two keep t1 <= x <= t2) with the bounding box taken
+ * after it, and the crop to that box without padding. Resampling is not covered.
+ */
+export function cropCase(testCase: string, settings: Record<string, unknown> = {}, label = 1): CroppedRoi {
+  if (settings.interpolator && settings.resampledPixelSpacing) throw new Error('test fixture: resampling is not covered here');
   const image = readVolume(`${testCase}_image.nrrd`);
   const mask = readVolume(`${testCase}_label.nrrd`);
+  const data = settings.normalize ? normalizeWholeImage(image.data, (settings.normalizeScale as number | undefined) ?? 1) : Float64Array.from(image.data);
   const [nx, ny] = image.size;
-  const roi = new Uint8Array(image.data.length);
-  for (let i = 0; i < roi.length; i++) {
-    if (mask.data[i] !== label) continue;
-    const x = image.data[i];
-    if (resegmentRange && (x < resegmentRange[0] || (resegmentRange.length > 1 && x > resegmentRange[1]))) continue;
-    roi[i] = 1;
+  const roi = new Uint8Array(data.length);
+  for (let i = 0; i < roi.length; i++) if (mask.data[i] === label) roi[i] = 1;
+  const range = settings.resegmentRange as number[] | null | undefined;
+  if (range) {
+    const values: number[] = [];
+    for (let i = 0; i < roi.length; i++) if (roi[i]) values.push(data[i]);
+    const t = resegmentThresholds(values, range, (settings.resegmentMode as string | undefined) ?? 'absolute');
+    for (let i = 0; i < roi.length; i++) if (roi[i] && (data[i] < t[0] || (t.length > 1 && data[i] > t[1]))) roi[i] = 0;
   }
   const lo: Vec3 = [Infinity, Infinity, Infinity];
   const hi: Vec3 = [-1, -1, -1];
@@ -118,10 +155,161 @@ export function cropCase(testCase: string, resegmentRange: number[] | null = nul
     for (let y = 0; y < size[1]; y++) {
       for (let x = 0; x < size[0]; x++, k++) {
         const i = lo[0] + x + nx * (lo[1] + y + ny * (lo[2] + z));
-        out[k] = image.data[i];
+        out[k] = data[i];
         outMask[k] = roi[i];
       }
     }
   }
   return { size, spacing: [...image.spacing] as Vec3, image: out, mask: outMask };
+}
+
+/**
+ * Test cases whose image is in ../shared. lung1 is not: lung1_image.nrrd (>= 4 MiB) was
+ * not copied (see the conformance README), so no lung1 column or .npy can be reproduced.
+ */
+export const AVAILABLE_CASES = ['brain1', 'breast1'];
+
+/**
+ * Baseline columns that need only preprocessing this fixture covers: base, force2D,
+ * binCount, weighting, flat region (absolute resegmentation), normalization and sigma
+ * resegmentation. `_resampling` needs the engine's B-spline resampler.
+ */
+export const COVERED_SUFFIXES = ['', '_2d', '_FBN', '_combined', '_flatRegion', '_normalization', '_resegmentation'];
+
+/** The baseline_<cls>.csv columns these tests reproduce, in file order. */
+export function conformanceColumns(cls: string): BaselineColumn[] {
+  return readBaseline(cls).filter((c) => AVAILABLE_CASES.includes(c.testCase) && COVERED_SUFFIXES.includes(c.name.slice(c.testCase.length)));
+}
+
+const FULL_DIR = resolve(process.cwd(), '../shared/conformance/pyradiomics-full');
+
+/**
+ * The original-image values of `cls` in the full-pipeline references of today's
+ * PyRadiomics (../shared/conformance/pyradiomics-full): config 1 (binWidth 25) and config
+ * 2 (normalize, binCount 32), one column per case, named `<config>:<case>`.
+ */
+export function fullPipelineColumns(cls: string): BaselineColumn[] {
+  const configs: [string, Record<string, unknown>][] = [
+    ['pyradiomics_full_binWidth25', { binWidth: 25 }],
+    ['pyradiomics_full_normalize_binCount32', { normalize: true, binCount: 32 }],
+  ];
+  const prefix = `original_${cls}_`;
+  const out: BaselineColumn[] = [];
+  for (const [file, settings] of configs) {
+    const rows = parseCsv(readFileSync(join(FULL_DIR, `${file}.csv`), 'utf8'));
+    const header = rows[0];
+    for (const row of rows.slice(1)) {
+      const values = new Map<string, number>();
+      header.forEach((key, k) => {
+        if (key.startsWith(prefix)) values.set(key.slice(prefix.length), parseNumber(row[k])!);
+      });
+      out.push({ name: `${file}:${row[0]}`, testCase: row[0], settings, values });
+    }
+  }
+  return out;
+}
+
+export interface Comparison {
+  /** largest |computed - expected| / |expected| (absolute error where expected is 0) */
+  worst: number;
+  worstFeature: string;
+  /** one line per value outside 1e-6 relative (1e-9 absolute near 0), with both values */
+  mismatches: string[];
+}
+
+/** Compares computed features with a column's expected values (every expected feature). */
+export function compareFeatures(column: BaselineColumn, computed: Record<string, number>): Comparison {
+  let worst = 0;
+  let worstFeature = '';
+  const mismatches: string[] = [];
+  for (const [name, expected] of column.values) {
+    const value = computed[name];
+    const diff = Math.abs(value - expected);
+    const err = expected === 0 ? diff : diff / Math.abs(expected);
+    if (!(err <= worst)) {
+      worst = err;
+      worstFeature = name;
+    }
+    if (value === undefined || !(diff <= Math.max(1e-6 * Math.abs(expected), 1e-9))) {
+      mismatches.push(`${column.name} ${name}: computed ${value} expected ${expected} (rel ${err.toExponential(2)})`);
+    }
+  }
+  return { worst, worstFeature, mismatches };
+}
+
+export interface MatrixComparison {
+  shape: number[];
+  expectedShape: number[];
+  maxAbsDiff: number;
+}
+
+/** Compares a matrix (read through `get(index)`) with <case>_<cls>.npy from the baselines. */
+export function compareWithNpy(file: string, shape: number[], get: (index: number[]) => number): MatrixComparison {
+  const ref = readNpy(readFileSync(join(BASELINE_DIR, file)), file);
+  if (ref.shape.join(',') !== shape.join(',')) return { shape, expectedShape: ref.shape, maxAbsDiff: NaN };
+  let maxAbsDiff = 0;
+  const index = new Array<number>(shape.length).fill(0);
+  for (let k = 0; k < ref.data.length; k++) {
+    maxAbsDiff = Math.max(maxAbsDiff, Math.abs(get(index) - ref.data[k]));
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+  }
+  return { shape, expectedShape: ref.shape, maxAbsDiff };
+}
+
+const crops = new Map<string, CroppedRoi>();
+
+/** The crop of a column (cached by the settings that shape it). */
+export function cropFor(column: BaselineColumn): CroppedRoi {
+  const s = column.settings;
+  const key = JSON.stringify([column.testCase, s.normalize, s.normalizeScale, s.resegmentRange, s.resegmentMode]);
+  let roi = crops.get(key);
+  if (!roi) {
+    roi = cropCase(column.testCase, s);
+    crops.set(key, roi);
+  }
+  return roi;
+}
+
+/** Runs a texture class on a column (its crop, binning and class settings) and compares. */
+export function runColumn(column: BaselineColumn, compute: TextureCompute): Comparison {
+  const binned = binImage(cropFor(column), binningOf(column.settings));
+  const computed = compute(binned, textureSettingsOf(column.settings), [...column.values.keys()]);
+  return compareFeatures(column, computed);
+}
+
+/**
+ * Declares the feature-conformance tests of a texture class: every covered column of
+ * baseline_<cls>.csv for brain1 and breast1 (lung1's columns need lung1_image.nrrd, which
+ * is not in ../shared, so none is generated), then today's PyRadiomics full-pipeline
+ * references. Each test prints its largest relative error and every mismatch.
+ */
+export function featureConformanceSuite(cls: string, compute: TextureCompute, suffixes: readonly string[]): void {
+  const columns = conformanceColumns(cls);
+  describe(`${cls} features vs PyRadiomics baseline_${cls}.csv, brain1 and breast1 (lung1 columns need lung1_image.nrrd, not in ../shared)`, () => {
+    it('finds every column it should reproduce', () => {
+      expect(columns.map((c) => c.name)).toEqual(AVAILABLE_CASES.flatMap((c) => suffixes.map((s) => c + s)));
+    });
+    for (const column of columns) {
+      it(column.name, () => {
+        const r = runColumn(column, compute);
+        console.log(`${cls} ${column.name}: ${column.values.size} features, max rel error ${r.worst.toExponential(2)} (${r.worstFeature})`);
+        for (const m of r.mismatches) console.log(`MISMATCH ${cls} ${m}`);
+        expect(r.mismatches).toEqual([]);
+      });
+    }
+  });
+  describe(`${cls} original-image features vs today's PyRadiomics (pyradiomics-full configs 1 and 2)`, () => {
+    for (const column of fullPipelineColumns(cls)) {
+      it(column.name, () => {
+        const r = runColumn(column, compute);
+        console.log(`${cls} ${column.name}: ${column.values.size} features, max rel error ${r.worst.toExponential(2)} (${r.worstFeature})`);
+        for (const m of r.mismatches) console.log(`MISMATCH ${cls} ${m}`);
+        expect(column.values.size).toBeGreaterThan(0);
+        expect(r.mismatches).toEqual([]);
+      });
+    }
+  });
 }
