@@ -66,7 +66,10 @@ save_input('synthetic_float32', synthetic32, 'random float32, N(0, 100^2), shape
 b = read_nrrd(os.path.join(shared, 'conformance/pyradiomics/data/breast1_image.nrrd'))
 breast = np.ascontiguousarray(b[3:16, 59:81, 16:35])  # padded box x 16-34, y 59-80, z 3-15
 save_input('breast1_padded', breast, 'breast1_image.nrrd cropped to the padded box x 16-34, y 59-80, z 3-15 (19 x 22 x 13)')
-inputs = {'synthetic_int16': synthetic, 'synthetic_float32': synthetic32, 'breast1_padded': breast}
+synthetic64 = rng.standard_normal(size=(5, 6, 7)) * 100
+save_input('synthetic_float64', synthetic64, 'random float64, N(0, 100^2), shape (5, 6, 7)')
+inputs = {'synthetic_int16': synthetic, 'synthetic_float32': synthetic32, 'breast1_padded': breast,
+          'synthetic_float64': synthetic64}
 
 def run(case_id, func, input_name, settings, spacing=(1.0, 1.0, 1.0)):
     image = Image(inputs[input_name].copy(), spacing)
@@ -109,6 +112,9 @@ try:
     run('lbp2d_ror_float32', 'getLBP2DImage', 'synthetic_float32', {'lbp2DRadius': 1.5, 'lbp2DSamples': 8, 'lbp2DMethod': 'ror'})
     run('lbp2d_nri_uniform_breast1', 'getLBP2DImage', 'breast1_padded', {'lbp2DMethod': 'nri_uniform'})
     run('lbp2d_var_float32', 'getLBP2DImage', 'synthetic_float32', {'lbp2DMethod': 'var'})
+    run('lbp2d_var_float64_axis2', 'getLBP2DImage', 'synthetic_float64',
+        {'lbp2DMethod': 'var', 'lbp2DSamples': 12, 'lbp2DRadius': 1.3, 'force2D': True, 'force2Ddimension': 2})
+    run('lbp2d_uniform_float64', 'getLBP2DImage', 'synthetic_float64', {})
 except ImportError:
     print('scikit-image not available: no LBP2D fixtures')
 

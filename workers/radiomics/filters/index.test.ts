@@ -34,6 +34,7 @@ describe('image type registry', () => {
       expect([...imageTypeFilter(type)(input, {})].map((d) => d.name)).toEqual([byFunction.get(fn)]);
     }
     expect([...imageTypeFilter('Gradient')(input, {})].map((d) => d.name)).toEqual(['gradient']);
+    expect([...imageTypeFilter('LBP2D')(input, {})].map((d) => d.name)).toEqual([byFunction.get('getLBP2DImage')]);
     const original = [...imageTypeFilter('Original')(input, {})];
     expect(original.map((d) => d.name)).toEqual(['original']);
     expect(Array.from(original[0].image.data)).toEqual(Array.from(input.data));

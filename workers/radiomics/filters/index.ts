@@ -12,6 +12,7 @@
 import type { Volume } from '../../io/volume.ts';
 import { geometryOf } from '../../io/volume.ts';
 import { gradientImage } from './gradient.ts';
+import { lbp2dImages } from './lbp2d.ts';
 import { logImages } from './log.ts';
 import { exponentialImage, logarithmImage, squareImage, squareRootImage } from './simple.ts';
 import type { DerivedImage, FilterSettings, ImageTypeFilter } from './types.ts';
@@ -52,7 +53,7 @@ const FILTERS: Readonly<Record<ImageTypeName, ImageTypeFilter>> = {
   Logarithm: (image) => [logarithmImage(image)],
   Exponential: (image) => [exponentialImage(image)],
   Gradient: (image, settings: FilterSettings) => [gradientImage(image, settings.gradientUseSpacing ?? true)],
-  LBP2D: unsupported('LBP2D', "scikit-image's local_binary_pattern is not reproduced"),
+  LBP2D: (image, settings, context) => lbp2dImages(image, settings, context),
   LBP3D: unsupported('LBP3D', "the spherical-harmonics LBP needs scipy's spline sampling and trimesh's icosphere, not reproduced"),
 };
 
@@ -63,7 +64,7 @@ export function isImageTypeName(name: string): name is ImageTypeName {
 /**
  * The filter of an image type named as in PyRadiomics's parameter files. Throws for a name
  * PyRadiomics does not know (it would warn "Image type X is not recognized" and skip it: the
- * caller decides). LBP2D and LBP3D throw UnsupportedImageTypeError when called.
+ * caller decides). LBP3D throws UnsupportedImageTypeError when called.
  */
 export function imageTypeFilter(name: string): ImageTypeFilter {
   if (!isImageTypeName(name)) {

@@ -32,9 +32,11 @@ export interface FilterSettings {
   force2Ddimension?: number;
   /** Gradient: use the image spacing, default true */
   gradientUseSpacing?: boolean;
-  /** LBP2D (not supported yet; named here so the settings type-check) */
+  /** LBP2D: sampling radius, default 1 */
   lbp2DRadius?: number;
+  /** LBP2D: number of samples, default 8 */
   lbp2DSamples?: number;
+  /** LBP2D: 'default' | 'ror' | 'uniform' | 'nri_uniform' | 'var', default 'uniform' */
   lbp2DMethod?: string;
   /** LBP3D (not supported yet) */
   lbp3DLevels?: number;

@@ -58,14 +58,66 @@ export function periodicTaps(P: number, F: number): { src: Int32Array; m: Int32A
   return { src, m };
 }
 
-interface PassWork { tile: Samples; out: Samples }
+interface PassWork { tile: Samples; out: Samples; offsets: Int32Array; taps: Float64Array }
+
+const tapCache = new Map<string, { src: Int32Array; m: Int32Array }>();
+function cachedTaps(P: number, F: number): { src: Int32Array; m: Int32Array } {
+  const key = `${P},${F}`;
+  let t = tapCache.get(key);
+  if (!t) {
+    t = periodicTaps(P, F);
+    tapCache.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * out[o * lanes + l] = sum_q taps[q] * tile[offsets(o, q) + l], the sum starting at 0 and
+ * taken in pywt's order, in double (pywt's double path).
+ */
+function convolveTile64(tile: Float64Array, out: Float64Array, P: number, lanes: number, filter: Float64Array, t: { src: Int32Array; m: Int32Array }, work: PassWork): void {
+  const F = filter.length;
+  const offsets = work.offsets;
+  const taps = work.taps;
+  for (let o = 0; o < P; o++) {
+    for (let q = 0; q < F; q++) {
+      offsets[q] = t.src[o * F + q] * lanes;
+      taps[q] = filter[t.m[o * F + q]];
+    }
+    const row = o * lanes;
+    for (let l = 0; l < lanes; l++) {
+      let s = 0;
+      for (let q = 0; q < F; q++) s += taps[q] * tile[offsets[q] + l];
+      out[row + l] = s;
+    }
+  }
+}
+
+/** The same in pywt's float path: float products (exact in double, then rounded) and float sums. */
+function convolveTile32(tile: Float32Array, out: Float32Array, P: number, lanes: number, filter: Float32Array, t: { src: Int32Array; m: Int32Array }, work: PassWork): void {
+  const F = filter.length;
+  const offsets = work.offsets;
+  const taps = work.taps;
+  for (let o = 0; o < P; o++) {
+    for (let q = 0; q < F; q++) {
+      offsets[q] = t.src[o * F + q] * lanes;
+      taps[q] = filter[t.m[o * F + q]];
+    }
+    const row = o * lanes;
+    for (let l = 0; l < lanes; l++) {
+      let s = 0;
+      for (let q = 0; q < F; q++) s = Math.fround(s + Math.fround(taps[q] * tile[offsets[q] + l]));
+      out[row + l] = s;
+    }
+  }
+}
 
 /** One periodic convolution pass along `axis` (every line of the padded volume), float64 or float32. */
 function convolveAxis(src: Samples, size: Vec3, axis: number, filter: Samples, work: PassWork): Samples {
   const layout = lineLayout(size, axis);
   const P = layout.n;
   const F = filter.length;
-  const taps = periodicTaps(P, F);
+  const taps = cachedTaps(P, F);
   const lanesMax = Math.min(maxLanes(P), layout.laneCount);
   const float32 = src instanceof Float32Array;
   const Ctor = float32 ? Float32Array : Float64Array;
@@ -73,25 +125,16 @@ function convolveAxis(src: Samples, size: Vec3, axis: number, filter: Samples, w
     work.tile = new Ctor(P * lanesMax);
     work.out = new Ctor(P * lanesMax);
   }
+  if (work.offsets.length < F) {
+    work.offsets = new Int32Array(F);
+    work.taps = new Float64Array(F);
+  }
   const { tile, out } = work;
   const dst = new Ctor(src.length);
   forEachLineBlock(layout, lanesMax, (start, lanes) => {
     gatherTile(src, layout, start, lanes, tile);
-    out.fill(0, 0, P * lanes);
-    for (let o = 0; o < P; o++) {
-      const row = o * lanes;
-      for (let q = o * F, end = q + F; q < end; q++) {
-        const f = filter[taps.m[q]];
-        const base = taps.src[q] * lanes;
-        if (float32) {
-          // float * float is exact in double; Math.fround gives the float product, the
-          // Float32Array store rounds the sum: the arithmetic of pywt's float path.
-          for (let l = 0; l < lanes; l++) out[row + l] += Math.fround(f * tile[base + l]);
-        } else {
-          for (let l = 0; l < lanes; l++) out[row + l] += f * tile[base + l];
-        }
-      }
-    }
+    if (float32) convolveTile32(tile as Float32Array, out as Float32Array, P, lanes, filter as Float32Array, taps, work);
+    else convolveTile64(tile as Float64Array, out as Float64Array, P, lanes, filter as Float64Array, taps, work);
     scatterTile(out, layout, start, lanes, dst);
   });
   return dst;
@@ -175,7 +218,7 @@ export function* waveletImages(image: Volume, settings: FilterSettings): Generat
   const approxKey = 'a'.repeat(axes.length);
   const float32 = image.data instanceof Float32Array;
   const padded = padToEven(image, float32);
-  const work: PassWork = { tile: new Float64Array(0), out: new Float64Array(0) };
+  const work: PassWork = { tile: new Float64Array(0), out: new Float64Array(0), offsets: new Int32Array(0), taps: new Float64Array(0) };
   const derived = (name: string, data: Samples): DerivedImage => ({
     name,
     image: { ...geometryOf(image), data: trim(data, padded.size, image.size) },
