@@ -22,8 +22,11 @@ type EmscriptenFactory = (opts?: {
   printErr?: (s: string) => void;
 }) => Promise<Record<string, unknown>>;
 
-/** OpenJPEG prints [INFO] lines for every image; decoding errors are thrown, so drop the chatter. */
-const quiet = { print: () => {}, printErr: () => {} };
+/**
+ * OpenJPEG prints [INFO] lines for every image; decoding errors are thrown, so drop the chatter.
+ * A new object per module: emscripten adopts the object it is given as its Module.
+ */
+const quiet = () => ({ print: () => {}, printErr: () => {} });
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
@@ -33,9 +36,9 @@ async function instantiate(
 ): Promise<Record<string, unknown>> {
   const mod = (await loadFactory()) as { default?: EmscriptenFactory } | EmscriptenFactory;
   const factory = (typeof mod === 'function' ? mod : mod.default) as EmscriptenFactory;
-  if (isNode) return factory(quiet);
+  if (isNode) return factory(quiet());
   const url = (await loadWasmUrl()).default;
-  return factory({ ...quiet, locateFile: (f) => (f.endsWith('.wasm') ? url : f) });
+  return factory({ ...quiet(), locateFile: (f) => (f.endsWith('.wasm') ? url : f) });
 }
 
 const cache = new Map<string, Promise<Record<string, unknown>>>();
@@ -83,13 +86,18 @@ export function openjpeg(): Promise<WasmDecoder> {
   );
 }
 
-export function openjph(): Promise<WasmDecoder> {
-  return decoderOf('openjph', 'HTJ2KDecoder', () =>
+/** The OpenJPH module itself (it also holds an HTJ2KEncoder); emscripten/embind allows one instance per realm. */
+export function openjphModule(): Promise<Record<string, unknown>> {
+  return once('openjph', () =>
     instantiate(
       () => import('@cornerstonejs/codec-openjph/wasmjs'),
       () => import('@cornerstonejs/codec-openjph/wasm?url'),
     ),
   );
+}
+
+export function openjph(): Promise<WasmDecoder> {
+  return decoderOf('openjph', 'HTJ2KDecoder', openjphModule);
 }
 
 /** Runs one wasm decode and copies the result out of the wasm heap. */

@@ -6,11 +6,13 @@
  * (IJG libjpeg) output with a tolerance of 1 (integer vs floating-point IDCT rounding).
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPhaseVolume, scanDicom } from './index.ts';
+import { openjphModule } from './codecs.ts';
 import type { Volume } from '../volume.ts';
-import { fileBytes, pydicomPixels, PYDICOM_FILES, SAMPLES, tempDir } from './test-support.ts';
+import { fileBytes, pydicomPixels, python, PYDICOM_FILES, SAMPLES, tempDir } from './test-support.ts';
 
 const tmp = tempDir('decode');
 
@@ -136,4 +138,41 @@ describe('multi-frame encapsulated (Philips enhanced MR re-encoded by dcmtk) dec
       }
     });
   }
+});
+
+describe('HTJ2K (no public sample here: MR_small encoded with OpenJPH\'s own encoder, wrapped by pydicom)', () => {
+  it('decodes to MR_small.dcm (round trip through the same library: checks the DICOM wiring, signedness and fragments)', async () => {
+    const reference = await loadFile(join(PYDICOM_FILES, 'MR_small.dcm'));
+    const codec = (await openjphModule()) as Record<string, new () => {
+      getDecodedBuffer(info: object): Uint8Array;
+      setQuality(lossless: boolean, q: number): void;
+      encode(): void;
+      getEncodedBuffer(): Uint8Array;
+    }>;
+    const encoder = new codec.HTJ2KEncoder();
+    const pixels = Int16Array.from(reference.data);
+    encoder.getDecodedBuffer({ width: 64, height: 64, bitsPerSample: 16, componentCount: 1, isSigned: true, isUsingColorTransform: false })
+      .set(new Uint8Array(pixels.buffer));
+    encoder.setQuality(true, 0);
+    encoder.encode();
+    writeFileSync(join(tmp, 'MR_small.j2c'), encoder.getEncodedBuffer());
+    python(
+      `import sys, pydicom, pydicom._uid_dict
+from pydicom.encaps import encapsulate
+from pydicom.uid import UID
+# pydicom 2.3 predates HTJ2K: register its transfer syntax so the file can be written
+pydicom._uid_dict.UID_dictionary['1.2.840.10008.1.2.4.201'] = ('HTJ2K Lossless', 'Transfer Syntax', '', '', 'HTJ2KLossless')
+d = pydicom.dcmread(sys.argv[1])
+d.PixelData = encapsulate([open(sys.argv[2], 'rb').read()])
+d['PixelData'].is_undefined_length = True
+d['PixelData'].VR = 'OB'
+d.file_meta.TransferSyntaxUID = UID('1.2.840.10008.1.2.4.201')
+d.is_little_endian = True
+d.is_implicit_VR = False
+d.save_as(sys.argv[3])`,
+      [join(PYDICOM_FILES, 'MR_small.dcm'), join(tmp, 'MR_small.j2c'), join(tmp, 'MR_small_htj2k.dcm')],
+    );
+    const v = await loadFile(join(tmp, 'MR_small_htj2k.dcm'));
+    expect(maxAbsDiff(v.data, reference.data).max).toBe(0);
+  });
 });
