@@ -10,6 +10,7 @@
  * the union; where the layers overlap they agree.
  */
 import yaml from 'js-yaml';
+import { IMAGE_TYPE_NAMES, type ImageTypeName } from './filters/index.ts';
 
 export class SettingsError extends Error {}
 
@@ -138,19 +139,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   ibsi: false,
 } satisfies Settings);
 
-export const IMAGE_TYPE_NAMES = [
-  'Original',
-  'Wavelet',
-  'LoG',
-  'Square',
-  'SquareRoot',
-  'Logarithm',
-  'Exponential',
-  'Gradient',
-  'LBP2D',
-  'LBP3D',
-] as const;
-export type ImageTypeName = (typeof IMAGE_TYPE_NAMES)[number];
+export { IMAGE_TYPE_NAMES, type ImageTypeName };
 
 /** PyRadiomics's feature classes in its module order (the order used when `featureClass` is empty). */
 export const FEATURE_CLASS_NAMES = ['firstorder', 'glcm', 'gldm', 'glrlm', 'glszm', 'ngtdm', 'shape', 'shape2D'] as const;
