@@ -83,6 +83,8 @@ function glcmWeight(angle: Offset, spacingZyx: readonly number[], norm: NonNulla
     }
     case 'no_weighting':
       return 1;
+    default:
+      throw new Error(`setting weightingNorm: '${String(norm)}' is not one of manhattan, euclidean, infinity, no_weighting (or null)`);
   }
 }
 

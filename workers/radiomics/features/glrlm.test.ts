@@ -19,3 +19,11 @@ describe('glrlm matrices vs PyRadiomics <case>_glrlm.npy, base settings (lung1 n
     });
   }
 });
+
+describe('glrlm settings', () => {
+  it('rejects a weightingNorm PyRadiomics does not know (its parameter schema enumerates them)', () => {
+    const roi = binImage(cropCase('breast1'), { binWidth: 25 });
+    const settings = { ...DEFAULT_TEXTURE_SETTINGS, weightingNorm: 'chebyshev' as unknown as 'infinity' };
+    expect(() => computeGlrlm(roi, settings, ['RunEntropy'])).toThrow(/setting weightingNorm: 'chebyshev'/);
+  });
+});

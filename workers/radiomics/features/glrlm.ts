@@ -69,6 +69,8 @@ function glrlmWeight(angle: Offset, spacingZyx: readonly number[], norm: NonNull
       return d0 + d1 + d2;
     case 'no_weighting':
       return 1;
+    default:
+      throw new Error(`setting weightingNorm: '${String(norm)}' is not one of manhattan, euclidean, infinity, no_weighting (or null)`);
   }
 }
 

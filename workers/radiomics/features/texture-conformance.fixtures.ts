@@ -1,13 +1,8 @@
 /**
  * Test-only helpers for the texture-class conformance tests: read PyRadiomics's test
- * cases and baseline CSVs from ../shared/conformance/pyradiomics, and prepare a crop the
- * way PyRadiomics's tests/testUtils.py does (label 1, optional absolute resegmentation,
- * bounding box recomputed, crop without padding).
- *
- * The crop and resegmentation here are a minimal stand-in for the engine's preprocessing
- * modules (workers/radiomics/crop.ts and resegment.ts, being written separately); only the
- * cases these tests need are covered: no resampling, no normalisation, absolute
- * resegmentation.
+ * cases, baseline CSVs and .npy matrices from ../shared/conformance, prepare a crop the way
+ * PyRadiomics's tests/testUtils.py does (with the engine's preprocessing modules), run a
+ * class on a column and compare.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,6 +12,11 @@ import { readNpy } from '../../io/npy.ts';
 import { readNrrd } from '../../io/nrrd.ts';
 import type { Vec3, Volume } from '../../io/volume.ts';
 import { binImage, type BinningSettings } from '../discretize.ts';
+import { cropArray } from '../crop.ts';
+import { boxSize, roiBoundingBox, selectLabel } from '../mask.ts';
+import { normalizeImage } from '../normalize.ts';
+import { resegmentRoi } from '../resegment.ts';
+import type { ResegmentMode } from '../settings.ts';
 import type { CroppedRoi, TextureCompute, TextureSettings } from '../types.ts';
 import { DEFAULT_TEXTURE_SETTINGS } from '../types.ts';
 
@@ -85,82 +85,28 @@ export function binningOf(s: Record<string, unknown>): BinningSettings {
 }
 
 /**
- * ITK's NormalizeImageFilter as SimpleITK's Normalize runs it for PyRadiomics's
- * normalizeImage: mean and sample SD over the whole image from the sum and the sum of
- * squares (StatisticsImageFilter), then (x + (-mean)) * (1 / sigma) (ShiftScaleImageFilter),
- * then * normalizeScale.
- */
-function normalizeWholeImage(data: ArrayLike<number>, scale: number): Float64Array {
-  const n = data.length;
-  let sum = 0;
-  let sumSq = 0;
-  for (let i = 0; i < n; i++) {
-    sum += data[i];
-    sumSq += data[i] * data[i];
-  }
-  const mean = sum / n;
-  const sigma = Math.sqrt((sumSq - (sum * sum) / n) / (n - 1));
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = (data[i] + -mean) * (1 / sigma) * scale;
-  return out;
-}
-
-/** Resegmentation thresholds of imageoperations.resegmentMask (absolute or sigma mode). */
-function resegmentThresholds(values: number[], range: number[], mode: string): number[] {
-  const sorted = [...range].sort((a, b) => a - b);
-  if (mode === 'absolute') return sorted;
-  if (mode !== 'sigma') throw new Error(`test fixture: resegmentMode '${mode}' is not covered here`);
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) * (b - mean), 0) / values.length); // population SD (numpy.std)
-  return sorted.map((t) => mean + sd * t);
-}
-
-/**
- * Image and ROI of a test case prepared as PyRadiomics's tests/testUtils.py does for the
- * settings covered here: normalize (whole image), label 1, resegmentRange (absolute or
- * sigma; one value keeps x >= t, two keep t1 <= x <= t2) with the bounding box taken
- * after it, and the crop to that box without padding. Resampling is not covered.
+ * Image and ROI of a test case prepared as PyRadiomics's tests/testUtils.py does, with the
+ * engine's preprocessing steps (normalize.ts, mask.ts, resegment.ts, crop.ts): normalize
+ * over the whole image, ROI of label 1, resegmentRange (its mode) with the bounding box
+ * taken after it, crop to that box without padding. Resampling is not covered here.
  */
 export function cropCase(testCase: string, settings: Record<string, unknown> = {}, label = 1): CroppedRoi {
   if (settings.interpolator && settings.resampledPixelSpacing) throw new Error('test fixture: resampling is not covered here');
-  const image = readVolume(`${testCase}_image.nrrd`);
-  const mask = readVolume(`${testCase}_label.nrrd`);
-  const data = settings.normalize ? normalizeWholeImage(image.data, (settings.normalizeScale as number | undefined) ?? 1) : Float64Array.from(image.data);
-  const [nx, ny] = image.size;
-  const roi = new Uint8Array(data.length);
-  for (let i = 0; i < roi.length; i++) if (mask.data[i] === label) roi[i] = 1;
+  const original = readVolume(`${testCase}_image.nrrd`);
+  const image = settings.normalize
+    ? normalizeImage(original, { normalizeScale: (settings.normalizeScale as number | undefined) ?? 1, removeOutliers: (settings.removeOutliers as number | null | undefined) ?? null })
+    : original;
+  let roi = selectLabel(readVolume(`${testCase}_label.nrrd`), label, `${testCase}_label.nrrd`);
   const range = settings.resegmentRange as number[] | null | undefined;
-  if (range) {
-    const values: number[] = [];
-    for (let i = 0; i < roi.length; i++) if (roi[i]) values.push(data[i]);
-    const t = resegmentThresholds(values, range, (settings.resegmentMode as string | undefined) ?? 'absolute');
-    for (let i = 0; i < roi.length; i++) if (roi[i] && (data[i] < t[0] || (t.length > 1 && data[i] > t[1]))) roi[i] = 0;
-  }
-  const lo: Vec3 = [Infinity, Infinity, Infinity];
-  const hi: Vec3 = [-1, -1, -1];
-  for (let i = 0; i < roi.length; i++) {
-    if (!roi[i]) continue;
-    const c = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
-    for (let d = 0; d < 3; d++) {
-      lo[d] = Math.min(lo[d], c[d]);
-      hi[d] = Math.max(hi[d], c[d]);
-    }
-  }
-  if (hi[0] < 0) throw new Error(`${testCase}: empty ROI`);
-  const size: Vec3 = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
-  const n = size[0] * size[1] * size[2];
-  const out = new Float64Array(n);
-  const outMask = new Uint8Array(n);
-  for (let z = 0, k = 0; z < size[2]; z++) {
-    for (let y = 0; y < size[1]; y++) {
-      for (let x = 0; x < size[0]; x++, k++) {
-        const i = lo[0] + x + nx * (lo[1] + y + ny * (lo[2] + z));
-        out[k] = data[i];
-        outMask[k] = roi[i];
-      }
-    }
-  }
-  return { size, spacing: [...image.spacing] as Vec3, image: out, mask: outMask };
+  if (range) roi = resegmentRoi(image.data, roi, { resegmentRange: range, resegmentMode: (settings.resegmentMode as ResegmentMode | undefined) ?? 'absolute', label });
+  const box = roiBoundingBox(roi, image.size);
+  if (!box) throw new Error(`${testCase}: empty ROI`);
+  return {
+    size: boxSize(box),
+    spacing: [...image.spacing] as Vec3,
+    image: Float64Array.from(cropArray(image.data, image.size, box.lo, box.hi)),
+    mask: cropArray(roi, image.size, box.lo, box.hi),
+  };
 }
 
 /**
