@@ -1,11 +1,23 @@
 /**
  * Contract of workers/io/dicom: what the DICOM importer gives the app, the CLI, the TIC
  * and the radiomics engine. DOM-free. The owner of workers/io/dicom may extend these types
- * (additively); the function names below are what other modules call:
+ * (additively); the function names below are what other modules call (from ./index.ts):
  *
- *   scanDicom(sources)                 -> ImportResult (headers parsed, grouped, checked)
- *   loadPhaseVolume(item, phase, get)  -> Volume (pixels decoded, modality LUT applied)
- *   rasterizeRtStruct(...)             -> mask on a phase's grid
+ *   scanDicom(sources: DicomSource[]): ImportResult
+ *       headers parsed (no pixel copy), grouped into series items (static, or one 'dce' item
+ *       per dynamic study in either layout), checked; bad files -> ImportResult.errors
+ *   loadPhaseVolume(item, phaseIndex, getBytes): Promise<Volume>
+ *       the PhaseInfo whose `index` is phaseIndex (0 = pre-contrast), decoded, modality LUT
+ *       applied per frame: Int16/Uint16 when every slope is 1 and intercepts are integers
+ *       and the values fit, else Float32. getBytes(name) returns a DicomSource's bytes again.
+ *   readRtStruct(name, bytes): RtStruct
+ *   rasterizeRtStruct(rt, roiNameOrNumber, phase.geometry, { frameOfReferenceUID? }): RtStructMask
+ *       (a Uint8 Volume on that grid, plus roiName, voxelCount, warnings)
+ *
+ * Problems of a file (not DICOM, truncated, not an image, RTSTRUCT without its series) are
+ * ImportResult.errors, each naming the file; problems of a series (missing slice, uneven
+ * spacing, duplicate positions, mixed orientation, phases off one grid, colour images) are
+ * SeriesItem.warnings, each naming the series. Show both to the user.
  */
 import type { Geometry, Vec3 } from '../volume.ts';
 
