@@ -216,7 +216,7 @@ export function binImageIbsi(roi: CroppedRoi, settings: IbsiBinningSettings): Bi
     for (let i = 0; i < mask.length; i++) {
       if (!mask[i]) continue;
       const x = image[i];
-      levels[i] = span === 0 ? 1 : x === max ? n : Math.floor((n * (x - min)) / span) + 1;
+      levels[i] = span === 0 ? 1 : x === max ? n : Math.min(n, Math.floor((n * (x - min)) / span) + 1); // min: rounding just below max
     }
     const edges = span === 0 ? Float64Array.of(min - 0.5, min + 0.5) : linspace(min, max, n + 1);
     return finish(roi, levels, n, edges);
