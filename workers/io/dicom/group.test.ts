@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPhaseVolume, scanDicom } from './index.ts';
+import { indexToPhysical } from '../volume.ts';
 import { bytesReader, fileBytes, python, PYDICOM_FILES, SAMPLES, sourcesOf, tempDir } from './test-support.ts';
 
 const IBSI = join(SAMPLES, 'ibsi-sts002-mr-t1-rtstruct', 'dicom', 'image');
@@ -210,5 +211,57 @@ describe('bad files beside a valid series', () => {
     await expect(
       loadPhaseVolume(r.series[0], 0, (name) => (name.endsWith('000010.dcm') ? fileBytes(join(PYDICOM_FILES, 'MR_truncated.dcm')) : fileBytes(join(dir, 'series', name)))),
     ).rejects.toThrow(/000010\.dcm: the file is truncated/);
+  });
+});
+
+describe('geometry follows the DICOM definition (PS3.3 C.7.6.2.1.1) on an oblique-free coronal series stored in reverse order', () => {
+  const dir = tempDir('coronal');
+  let truth: Record<string, { ipp: number[]; iop: number[]; ps: number[]; px: number[] }>;
+  beforeAll(() => {
+    // coronal: rows along +x, columns along -z; slices step along y; file names run against the normal
+    makeSeries(dir, [
+      {
+        name: 'coronal',
+        attrs: { SeriesNumber: 50, ImageOrientationPatient: [1, 0, 0, 0, 0, -1], PixelSpacing: [0.8, 0.6] },
+        per_slice: { ImagePositionPatient: [...Array(35).keys()].map((k) => [-20.5, 40 - 2.5 * k, 15.25]) },
+      },
+    ]);
+    truth = JSON.parse(
+      python(
+        `import sys, os, glob, json, pydicom
+out = {}
+for f in glob.glob(os.path.join(sys.argv[1], 'coronal', '*.dcm')):
+    d = pydicom.dcmread(f)
+    a = d.pixel_array
+    out['coronal/' + os.path.basename(f)] = {'ipp': [float(x) for x in d.ImagePositionPatient], 'iop': [float(x) for x in d.ImageOrientationPatient],
+      'ps': [float(x) for x in d.PixelSpacing], 'px': [int(a[3, 7]), int(a[60, 100])]}
+print(json.dumps(out))`,
+        [dir],
+      ),
+    );
+  });
+
+  it('voxel (i, j, k) sits at IPP_k + i * PixelSpacing[1] * row + j * PixelSpacing[0] * column, with slices ascending along row x column', async () => {
+    const r = scanDicom(sourcesOf(dir));
+    const [item] = r.series;
+    expect(item.warnings).toEqual([]);
+    const g = item.phases[0].geometry;
+    const v = await loadPhaseVolume(item, 0, bytesReader(dir));
+    const normal = [0, 1, 0]; // (1,0,0) x (0,0,-1)
+    let last = -Infinity;
+    item.phases[0].frames.forEach((f, k) => {
+      const t = truth[f.source];
+      const along = t.ipp[0] * normal[0] + t.ipp[1] * normal[1] + t.ipp[2] * normal[2];
+      expect(along).toBeGreaterThan(last);
+      last = along;
+      for (const [i, j] of [[0, 0], [7, 3], [100, 60]]) {
+        const p = indexToPhysical(g, i, j, k);
+        for (let c = 0; c < 3; c++) {
+          expect(p[c]).toBeCloseTo(t.ipp[c] + i * t.ps[1] * t.iop[c] + j * t.ps[0] * t.iop[3 + c], 6);
+        }
+      }
+      expect(v.data[(k * g.size[1] + 3) * g.size[0] + 7]).toBe(t.px[0]);
+      expect(v.data[(k * g.size[1] + 60) * g.size[0] + 100]).toBe(t.px[1]);
+    });
   });
 });
