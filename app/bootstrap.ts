@@ -10,6 +10,7 @@ import { loadPhase, onForgotten, onImported, phaseVolumeId, restorePersisted } f
 import { addErrors, appStore, type SeriesEntry } from './store/appStore.ts';
 import { setRoiMask, removeRoi } from './viewer/roi.ts';
 import { clearSelection, selectSeries, showPhase } from './viewer/studyView.ts';
+import { installTestHooks } from './viewer/testHooks.ts';
 import { viewerStore } from './viewer/viewerStore.ts';
 
 /** Name of the extra file that carries a study's reader-1 ROI (NRRD on the DCE grid). */
@@ -25,6 +26,7 @@ export function startWorkstation(): void {
   if (started) return;
   started = true;
   installKeyboard();
+  installTestHooks();
   onKeyCommand('previousPhase', () => {
     const { phase, phaseCount } = viewerStore.get();
     if (phaseCount > 1) void showPhase(phase - 1);

@@ -16,7 +16,13 @@ export function ImportErrors() {
       <ul>
         {errors.map((e) => (
           <li key={e.id} data-testid="import-error" data-file={e.file} title={e.message}>
-            <strong>{e.file}</strong>: {e.message}
+            {e.message.includes(e.file) ? (
+              e.message
+            ) : (
+              <>
+                <strong>{e.file}</strong>: {e.message}
+              </>
+            )}
             <button className="link" aria-label={`Dismiss the problem with ${e.file}`} onClick={() => dismissError(e.id)}>
               x
             </button>

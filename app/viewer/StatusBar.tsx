@@ -10,6 +10,7 @@ function fmt(v: number): string {
 export function StatusBar() {
   const r = useStore(viewerStore, (s) => s.readout);
   const measurements = useStore(viewerStore, (s) => s.measurements);
+  const roiVoxels = useStore(viewerStore, (s) => s.roiVoxels);
   return (
     <div className="statusbar">
       <span
@@ -24,6 +25,11 @@ export function StatusBar() {
           ? `${r.source} · voxel (${r.ijk.join(', ')}) · LPS (${r.lps.map((x) => x.toFixed(1)).join(', ')}) mm · value ${fmt(r.value)}`
           : 'Move the cursor over an image to read its voxel values'}
       </span>
+      {roiVoxels !== null && (
+        <span className="roi-status" data-testid="roi-status" data-voxels={roiVoxels}>
+          ROI: {roiVoxels} voxels
+        </span>
+      )}
       {measurements.map((m) => (
         <span key={m.uid} className="measurement" data-testid="caliper-length" data-value={m.lengthMm}>
           {m.lengthMm.toFixed(1)} mm

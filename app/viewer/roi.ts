@@ -8,7 +8,7 @@
  * `roiSegmentationId(seriesKey, reader)` names the Cornerstone segmentation (issue 8's
  * tools edit it).
  */
-import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
+import { cache, eventTarget, volumeLoader, type Types } from '@cornerstonejs/core';
 import * as csTools from '@cornerstonejs/tools';
 import { geometryOf, sameGeometry, type Volume } from '../../workers/io/volume.ts';
 import { getVolume, onRender, renderNow, VIEWER_IDS } from './viewerService.ts';
@@ -62,7 +62,7 @@ export async function setRoiMask(
   ]);
   rois.set(segmentationId, { segmentationId, referenceVolumeId, seriesKey, reader });
   if (viewerStore.get().seriesKey === seriesKey) await showRoi(seriesKey, reader);
-  for (const l of listeners) l(seriesKey);
+  notify(seriesKey);
 }
 
 /** Shows one ROI on the three viewports (hiding any other). */
@@ -75,6 +75,7 @@ export async function showRoi(seriesKey: string, reader: Reader = 1): Promise<vo
   await csTools.segmentation.addLabelmapRepresentationToViewportMap(map);
   csTools.segmentation.activeSegmentation.setActiveSegmentation(VIEWER_IDS.viewportId('axial'), segmentationId);
   shownSegmentationId = segmentationId;
+  viewerStore.set({ roiVoxels: roiVoxelCount(seriesKey, reader) });
   renderNow();
 }
 
@@ -86,6 +87,7 @@ export function hideRoi(): void {
     });
   }
   shownSegmentationId = null;
+  viewerStore.set({ roiVoxels: null });
 }
 
 export function removeRoi(seriesKey: string, reader: Reader = 1): void {
@@ -120,6 +122,22 @@ export function roiVoxelCount(seriesKey: string, reader: Reader = 1): number {
   for (let i = 0; i < mask.data.length; i++) if (mask.data[i] !== 0) n++;
   return n;
 }
+
+function notify(seriesKey: string): void {
+  if (viewerStore.get().seriesKey === seriesKey) {
+    viewerStore.set({ roiVoxels: hasRoi(seriesKey) ? roiVoxelCount(seriesKey) : null });
+  }
+  for (const l of listeners) l(seriesKey);
+}
+
+// Edits by the segmentation tools (brush, scissors...) arrive as data-modified events.
+let pendingNotify: ReturnType<typeof setTimeout> | null = null;
+eventTarget.addEventListener(csTools.Enums.Events.SEGMENTATION_DATA_MODIFIED, ((e: CustomEvent) => {
+  const record = rois.get(e.detail?.segmentationId);
+  if (!record) return;
+  if (pendingNotify) clearTimeout(pendingNotify);
+  pendingNotify = setTimeout(() => notify(record.seriesKey), 100);
+}) as EventListener);
 
 export function onRoiChange(listener: (seriesKey: string) => void): () => void {
   listeners.add(listener);

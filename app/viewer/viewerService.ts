@@ -204,7 +204,7 @@ export async function display(
     }),
   );
   ensureCrosshairsMode();
-  engine.render();
+  await renderAndWait();
   viewerStore.set((s) => ({ voi, renderCount: s.renderCount + 1, error: null }));
   for (const name of VIEWPORT_NAMES) updateSliceInfo(name);
   for (const l of renderListeners) l();
@@ -217,6 +217,28 @@ function sameGrid(a: Volume, b: Volume): boolean {
     if (Math.abs(a.origin[i] - b.origin[i]) > 1e-3) return false;
   }
   return true;
+}
+
+/** Renders and resolves once every viewport has drawn (or after a second at most). */
+function renderAndWait(): Promise<void> {
+  if (!engine) return Promise.resolve();
+  const elements = VIEWPORT_NAMES.map((n) => viewport(n)?.element).filter((e): e is HTMLDivElement => !!e);
+  const done = Promise.all(
+    elements.map(
+      (el) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(finish, 1000);
+          function finish() {
+            clearTimeout(timer);
+            el.removeEventListener(csEnums.Events.IMAGE_RENDERED, finish);
+            resolve();
+          }
+          el.addEventListener(csEnums.Events.IMAGE_RENDERED, finish);
+        }),
+    ),
+  ).then(() => undefined);
+  engine.render();
+  return done;
 }
 
 /** Clears the viewports (the series shown was forgotten). */
@@ -379,6 +401,29 @@ export function jumpToWorld(world: Vec3): void {
     });
   }
   engine?.render();
+}
+
+/**
+ * Centres a viewport on `world` at `pixelsPerVoxel` screen pixels per voxel (of the
+ * displayed volume's finest in-plane spacing), and moves the other views' slices there.
+ */
+export async function focusWorld(name: ViewportName, world: Vec3, pixelsPerVoxel: number): Promise<void> {
+  jumpToWorld(world);
+  const vp = viewport(name);
+  const reg = getDisplayedVolume(name);
+  if (!vp || !reg) return;
+  const cam = vp.getCamera();
+  const f = cam.focalPoint!;
+  const p = cam.position!;
+  const shift = [world[0] - f[0], world[1] - f[1], world[2] - f[2]];
+  const heightPx = vp.element.clientHeight || 1;
+  const spacing = Math.min(...reg.volume.spacing.filter((s, axis) => reg.volume.size[axis] > 1));
+  vp.setCamera({
+    focalPoint: [...world] as Types.Point3,
+    position: [p[0] + shift[0], p[1] + shift[1], p[2] + shift[2]],
+    parallelScale: ((heightPx / 2) * spacing) / pixelsPerVoxel,
+  });
+  await renderAndWait();
 }
 
 /** Canvas position (CSS pixels, relative to the viewport element) of a world point. */

@@ -51,6 +51,8 @@ export interface ViewerState {
   measurements: Measurement[];
   /** a rendering problem for the user (never blanks the app) */
   error: string | null;
+  /** voxels in the ROI shown, or null when no ROI is shown */
+  roiVoxels: number | null;
   /** increments each time a new volume is rendered (tests and panels wait on it) */
   renderCount: number;
 }
@@ -70,5 +72,6 @@ export const viewerStore = createStore<ViewerState>({
   slices: { axial: { index: 0, count: 0 }, sagittal: { index: 0, count: 0 }, coronal: { index: 0, count: 0 } },
   measurements: [],
   error: null,
+  roiVoxels: null,
   renderCount: 0,
 });
