@@ -300,6 +300,7 @@ export function extractShape(p: PreparedCase, hooks?: ExtractionHooks): { featur
     hooks?.onProgress?.({ stage: 'shape', featureClass: c.name });
     if (c.name === 'shape') {
       const r = computeShape(mask, size, spacing, enabledFeatures(c));
+      if (p.settings.ibsi) sampleCovarianceAxes(r, mask);
       for (const [k, v] of Object.entries(r)) features[`original_shape_${k}`] = v;
     } else {
       const s = p.settings;
@@ -313,6 +314,7 @@ export function extractShape(p: PreparedCase, hooks?: ExtractionHooks): { featur
         continue;
       }
       const r = computeShape2D(mask, size, spacing, enabledFeatures(c), s.force2Ddimension);
+      if (s.ibsi) sampleCovarianceAxes(r, mask);
       for (const [k, v] of Object.entries(r)) features[`original_shape2D_${k}`] = v;
     }
   }
@@ -321,6 +323,20 @@ export function extractShape(p: PreparedCase, hooks?: ExtractionHooks): { featur
   for (const prefix of ['original_shape_', 'original_shape2D_'])
     for (const [k, v] of Object.entries(features)) if (k.startsWith(prefix)) ordered[k] = v;
   return { features: ordered, warnings };
+}
+
+/**
+ * IBSI mode: the PCA axis lengths (4 sqrt(lambda)) from the covariance of the voxel
+ * positions with n - 1 (IBSI's consensus values, e.g. the digital phantom's
+ * morph_pca_*_axis, are reproduced with it), where PyRadiomics uses n. Elongation and
+ * Flatness are ratios and do not change.
+ */
+function sampleCovarianceAxes(r: Record<string, number>, mask: Uint8Array): void {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) n++;
+  if (n < 2) return;
+  const f = Math.sqrt(n / (n - 1));
+  for (const k of ['MajorAxisLength', 'MinorAxisLength', 'LeastAxisLength']) if (k in r) r[k] *= f;
 }
 
 function textureSettingsOf(s: Settings): TextureSettings {
