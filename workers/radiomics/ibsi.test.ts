@@ -50,7 +50,10 @@ function computeGroup(aggregation: Aggregation, tags: readonly IbsiTag[], ibsi: 
   const image = readNifti(readFileSync(join(IBSI, 'digital_phantom/nifti/image/phantom.nii.gz')), 'phantom.nii.gz');
   const mask = readNifti(readFileSync(join(IBSI, 'digital_phantom/nifti/mask/mask.nii.gz')), 'mask.nii.gz');
   const featureClass: Record<string, string[]> = {};
-  for (const t of tags) (featureClass[t.featureClass] ??= []).includes(t.feature) || featureClass[t.featureClass].push(t.feature);
+  for (const t of tags) {
+    const list = (featureClass[t.featureClass] ??= []);
+    if (!list.includes(t.feature)) list.push(t.feature);
+  }
   const a = aggregationSettings(aggregation);
   const params = paramsFromGiven(
     { imageType: { Original: {} }, featureClass, setting: { binWidth: 1, label: 1, ibsi, force2D: a.force2D, weightingNorm: a.weightingNorm } },
