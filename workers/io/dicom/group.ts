@@ -22,6 +22,8 @@ import { normalOf, type ImageFrame, type InstanceHeader } from './header.ts';
 const SAME_POSITION_MM = 0.05;
 /** Orientation cosines closer than this are the same orientation. */
 const SAME_ORIENTATION = 1e-3;
+/** Series of fewer slices are not merged as the phases of a dynamic study. */
+const MIN_SLICES_PER_PHASE_SERIES = 3;
 /** A spacing is uneven when a gap differs from the median by more than this fraction. */
 const SPACING_TOLERANCE = 0.01;
 
@@ -313,7 +315,8 @@ function round(x: number | undefined, step: number): string {
 function acquisitionKey(b: Built): string | undefined {
   const h = b.header;
   const a = h.acquisition;
-  if (h.modality !== 'MR' || b.derived || b.mixed || b.item.phases.length === 0) return undefined;
+  // Volumes only: single images (localisers, repeated single slices) are never merged into phases.
+  if (h.modality !== 'MR' || b.derived || b.mixed || b.item.slices < MIN_SLICES_PER_PHASE_SERIES) return undefined;
   if (a.repetitionTime === undefined && a.echoTime === undefined && a.flipAngle === undefined) return undefined;
   const f = b.item.phases[0].frames[0];
   return [

@@ -81,6 +81,8 @@ export function scanDicom(sources: DicomSource[]): ImportResult {
         annotations.push(readSegInfo(parsed, h));
       } else if (h.pixel) {
         headers.push(h);
+      } else if (h.sopClassUID === '1.2.840.10008.1.3.10') {
+        // DICOMDIR: the index of a CD/DVD export; the images it lists are read from their own files
       } else {
         const what = SOP_CLASS_NAMES[h.sopClassUID] ?? `SOP class ${h.sopClassUID || 'unknown'}`;
         errors.push({ file: src.name, message: `${src.name}: a DICOM ${what} object without pixel data, not an image: skipped` });
