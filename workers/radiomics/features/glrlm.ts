@@ -74,6 +74,11 @@ function glrlmWeight(angle: Offset, spacingZyx: readonly number[], norm: NonNull
   }
 }
 
+/** Steps from index c along d (-1, 0, 1) that stay inside [0, n). */
+function stepsInside(c: number, d: number, n: number): number {
+  return d > 0 ? n - c : d < 0 ? c + 1 : Infinity;
+}
+
 /** The run-length matrices of a binned crop (PyRadiomics's P_glrlm after its deletions). */
 export function glrlmMatrix(roi: BinnedRoi, settings: TextureSettings): GlrlmMatrix {
   const size = roi.size;
@@ -97,14 +102,13 @@ export function glrlmMatrix(roi: BinnedRoi, settings: TextureSettings): GlrlmMat
           const py = y - dy;
           const px = x - dx;
           if (pz >= 0 && pz < nz && py >= 0 && py < ny && px >= 0 && px < nx) continue;
-          let cz = z;
-          let cy = y;
-          let cx = x;
+          // Number of voxels on this line inside the crop.
+          const steps = Math.min(stepsInside(z, dz, nz), stepsInside(y, dy, ny), stepsInside(x, dx, nx));
           let v = (z * ny + y) * nx + x;
           let gl = -1;
           let run = 0;
           let elements = 0;
-          while (cz >= 0 && cz < nz && cy >= 0 && cy < ny && cx >= 0 && cx < nx) {
+          for (let t = 0; t < steps; t++, v += off) {
             const g = idx[v];
             if (g >= 0) {
               elements++;
@@ -120,10 +124,6 @@ export function glrlmMatrix(roi: BinnedRoi, settings: TextureSettings): GlrlmMat
               gl = -1;
               run = 0;
             }
-            cz += dz;
-            cy += dy;
-            cx += dx;
-            v += off;
           }
           if (gl > -1) counts[base + gl * maxRun + run]++;
           if (elements > 1) multiElement = true;

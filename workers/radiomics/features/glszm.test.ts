@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { binImage } from '../discretize.ts';
 import { DEFAULT_TEXTURE_SETTINGS } from '../types.ts';
 import { computeGlszm, glszmMatrix } from './glszm.ts';
-import { AVAILABLE_CASES, compareWithNpy, cropCase, featureConformanceSuite } from './texture-conformance.fixtures.ts';
+import { AVAILABLE_CASES, compareWithNpy, cropCase } from './texture-conformance.fixtures.ts';
+import { featureConformanceSuite } from './texture-conformance.suite.ts';
 
 featureConformanceSuite('glszm', computeGlszm, ['', '_2d', '_FBN', '_flatRegion', '_normalization', '_resegmentation']);
 
