@@ -144,6 +144,8 @@ export interface MrSeriesHeader {
   imageType?: string[];
   /** default window for viewers */
   window?: { center: number; width: number };
+  /** ImageComments (0020,4000) */
+  imageComments?: string;
   /** BitsStored (default 16, or 12 for unsigned data whose maximum is below 4096) */
   bitsStored?: number;
   /** InstanceCreationDate/Time; the acquisition's when omitted */
@@ -240,6 +242,9 @@ function seriesElements(volume: Volume, h: MrSeriesHeader, bitsStored: number, s
   opt(0x00081030, 'LO', h.study.description);
   opt(0x00180015, 'CS', h.series.bodyPartExamined);
   opt(0x00200062, 'CS', h.series.imageLaterality);
+  // General Series Laterality is type 2C: required (may be empty) for a paired body part
+  // when ImageLaterality is not sent.
+  if (!h.series.imageLaterality) ds.push(el(0x00200060, 'CS', ''));
   opt(0x00080080, 'LO', h.equipment.institution);
   opt(0x00081010, 'SH', h.equipment.station);
   opt(0x00081090, 'LO', h.equipment.model);
@@ -256,6 +261,7 @@ function seriesElements(volume: Volume, h: MrSeriesHeader, bitsStored: number, s
   opt(0x00180093, 'DS', a.percentSampling);
   opt(0x00180094, 'DS', a.percentPhaseFieldOfView);
   if (a.acquisitionMatrix) ds.push(el(0x00181310, 'US', a.acquisitionMatrix));
+  opt(0x00204000, 'LT', h.imageComments);
   if (h.window) {
     ds.push(el(0x00281050, 'DS', h.window.center), el(0x00281051, 'DS', h.window.width));
   }
