@@ -1,0 +1,18 @@
+/** SHA-1 against the FIPS 180 / RFC 3174 test vectors (the image hashes are checked by conformance.test.ts). */
+import { describe, expect, it } from 'vitest';
+import { littleEndianBytes, sha1Hex } from './sha1.ts';
+
+const ascii = (s: string) => new TextEncoder().encode(s);
+
+describe('sha1Hex', () => {
+  it('FIPS 180-2 / RFC 3174 vectors', () => {
+    expect(sha1Hex(ascii('abc'))).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
+    expect(sha1Hex(ascii(''))).toBe('da39a3ee5e6b4b0d3255bfef95601890afd80709');
+    expect(sha1Hex(ascii('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'))).toBe('84983e441c3bd26ebaae4aa1f95129e5e54670f1');
+    expect(sha1Hex(ascii('a'.repeat(1000000)))).toBe('34aa973cd4c4daa4f61eeb2bdbad27316534016f');
+  });
+
+  it('little-endian bytes of a typed array', () => {
+    expect(Array.from(littleEndianBytes(Uint16Array.of(0x0102)))).toEqual([2, 1]);
+  });
+});
