@@ -36,6 +36,7 @@ describe('readNifti', () => {
 
   it('errors name the file and the problem', () => {
     const good = writeNifti({ size: [2, 2, 2], spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], data: new Int16Array(8) });
+    expect(() => readNifti(good.subarray(0, 200), 'a.nii')).toThrow(NiftiError);
     expect(() => readNifti(good.subarray(0, 200), 'a.nii')).toThrow(/a.nii: too short/);
     expect(() => readNifti(good.subarray(0, 360), 'b.nii')).toThrow(/b.nii: truncated/);
     expect(() => readNifti(new Uint8Array(400), 'c.nii')).toThrow(/c.nii: not a NIfTI-1 file/);
