@@ -1,0 +1,130 @@
+/**
+ * `her2 filter --image IMG --mask MASK [--params P.yaml] --out-dir DIR`: writes every derived
+ * image PyRadiomics would compute for the params' image types, as DIR/<image>.nrrd
+ * (original.nrrd, log-sigma-3-0-mm-3D.nrrd, wavelet-HLL.nrrd, ...).
+ *
+ * Each file holds the region PyRadiomics filters (../shared/conformance/filters/README.md §1):
+ * the whole image by default, the mask's bounding box padded by padDistance with preCrop, or
+ * the resampled padded crop when resampledPixelSpacing is set (after normalize when it is
+ * on), with its own origin, spacing and directions so that it overlays the input. The
+ * voxel type is the filter's: float32 for LoG (ITK's output), float64 for the others.
+ * The mask is needed because the region, the resampling and PyRadiomics's mask checks
+ * depend on it, exactly as in `her2 extract`.
+ */
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CliError, all, one, parseArgs, required } from '../cli-args.ts';
+import { loadSeriesVolume } from '../dicom-dir.ts';
+import { readVolumeFile } from './extract.ts';
+import { writeNrrd } from '../../workers/io/nrrd.ts';
+import type { Volume } from '../../workers/io/volume.ts';
+import { prepareCase } from '../../workers/radiomics/extractor.ts';
+import { imageTypeFilter } from '../../workers/radiomics/filters/index.ts';
+import { defaultParams, parseParams, parseSettingArg, withSettings, type ExtractionParams, type GivenValue } from '../../workers/radiomics/settings.ts';
+
+export const USAGE = `usage: her2 filter --image IMG --mask MASK --out-dir DIR [options]
+
+  --image IMG          the image: .nrrd, .nii or .nii.gz, or a folder of DICOM files (one series)
+  --mask MASK          the label map on the image's grid: .nrrd, .nii or .nii.gz
+  --out-dir DIR        where to write DIR/<image>.nrrd (created if needed)
+  --params P.yaml      a PyRadiomics parameter file; its imageType section says which
+                       images are written (default: PyRadiomics's defaults, Original only)
+  --label N            the ROI's label value (default: the params' label, else 1)
+  --setting key=value  a PyRadiomics setting on top of the params (repeatable)
+  --series S           DICOM folder holding several series: the one to use
+  --phase N            DICOM series with several phases: the phase (0 = pre-contrast)
+
+Each file is the region PyRadiomics filters: the whole image, or the padded crop when
+preCrop or resampledPixelSpacing applies; origin and directions overlay the input. LoG
+images are float32, the others float64, as PyRadiomics computes them.`;
+
+async function readParams(path: string | undefined): Promise<ExtractionParams> {
+  if (path === undefined) return defaultParams();
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`params ${path}: ${code === 'ENOENT' ? 'file not found' : `cannot be read (${(e as Error).message})`}`);
+  }
+  return parseParams(text, path);
+}
+
+async function readImage(path: string, series: string | undefined, phase: number | undefined): Promise<Volume> {
+  const isDir = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => {
+      throw new CliError(`image ${path}: file not found`);
+    },
+  );
+  if (!isDir) {
+    if (series !== undefined || phase !== undefined) throw new CliError('--series and --phase apply to a DICOM folder given as --image');
+    return readVolumeFile(path, 'image');
+  }
+  try {
+    return await loadSeriesVolume(path, { series, phase });
+  } catch (e) {
+    throw new CliError(`image ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['image', 'mask', 'params', 'label', 'setting', 'out-dir', 'series', 'phase'], flags: ['help'] });
+  if (args.flags.has('help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.positional.length) throw new CliError(`unexpected argument '${args.positional[0]}'`);
+  const imagePath = required(args, 'image');
+  const maskPath = required(args, 'mask');
+  const outDir = required(args, 'out-dir');
+  const phaseText = one(args, 'phase');
+  const phase = phaseText === undefined ? undefined : Number(phaseText);
+  if (phase !== undefined && !(Number.isInteger(phase) && phase >= 0)) throw new CliError(`--phase: '${phaseText}' is not a phase number (0, 1, ...)`);
+
+  let params: ExtractionParams;
+  try {
+    params = await readParams(one(args, 'params'));
+    const extra: [string, GivenValue][] = all(args, 'setting').map(parseSettingArg);
+    const labelText = one(args, 'label');
+    if (labelText !== undefined) {
+      const label = Number(labelText);
+      if (!(Number.isInteger(label) && label > 0)) throw new CliError(`--label: '${labelText}' is not a positive integer label`);
+      extra.push(['label', label]);
+    }
+    if (extra.length) params = withSettings(params, extra);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError((e as Error).message);
+  }
+
+  const image = await readImage(imagePath, one(args, 'series'), phase);
+  const mask = await readVolumeFile(maskPath, 'mask');
+  let prepared;
+  try {
+    prepared = prepareCase(image, mask, params);
+  } catch (e) {
+    throw new CliError(`${imagePath} with mask ${maskPath}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  await mkdir(outDir, { recursive: true }).catch((e: Error) => {
+    throw new CliError(`--out-dir ${outDir}: cannot be created (${e.message})`);
+  });
+
+  const region = prepared.image;
+  const roi: Volume = { ...region, data: prepared.roi };
+  const warn = (m: string) => console.error(`her2 filter: warning: ${m}`);
+  for (const w of prepared.warnings) warn(w);
+  let written = 0;
+  for (const t of prepared.imageTypes) {
+    for (const derived of imageTypeFilter(t.name)(region, t.filterSettings, { mask: roi, warn })) {
+      for (const w of derived.warnings ?? []) warn(w);
+      const file = join(outDir, `${derived.name}.nrrd`);
+      await writeFile(file, writeNrrd(derived.image));
+      written++;
+      const type = derived.image.data instanceof Float32Array ? 'float32' : 'float64';
+      console.error(`her2 filter: ${file} (${derived.image.size.join('x')}, ${type})`);
+    }
+  }
+  if (written === 0) warn('no derived image was produced (check the imageType section and the LoG size checks)');
+  return 0;
+}
