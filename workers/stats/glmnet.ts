@@ -1,0 +1,497 @@
+/**
+ * LASSO (elastic-net) logistic regression path as glmnet computes it for family = "binomial"
+ * (Friedman, Hastie & Tibshirani 2010, J Stat Softw 33(1); glmnet 4.1's lognet, two-class):
+ *
+ *   minimize  -(1/n) sum_i loglik_i(a0, beta) + lambda [alpha |beta|_1 + (1 - alpha)/2 |beta|_2^2]
+ *
+ * with the intercept unpenalized. Each lambda is solved by an outer IRLS loop (the quadratic
+ * approximation of the binomial log-likelihood at the current fit) around cyclic coordinate
+ * descent on the strong-rule set, with glmnet's KKT check before a lambda is accepted. The
+ * columns are centred internally (and scaled by their population SD when standardize = TRUE),
+ * and the coefficients are returned on the original scale.
+ *
+ * Path rules (glmnet and glmnet.control defaults): lambda_max = max_j |x_j'(y - ybar)| / n /
+ * max(alpha, 1e-3); lambda_k = lambda_max * ratio^(k/(nlambda-1)) with ratio = lambda.min.ratio
+ * (1e-4 when nobs > nvars, else 0.01), computed as glmnet does by repeated multiplication; the
+ * first point is the intercept-only model (glmnet solves it at lambda = "big", then reports
+ * lambda_1 = exp(2 log lambda_2 - log lambda_3)); from the 5th lambda on (mnlam) the path stops
+ * when the deviance ratio rises by less than fdev = 1e-5 (absolute) or exceeds 0.999. A
+ * user-supplied lambda sequence is fitted in full, without early stopping.
+ *
+ * Convergence: a pass ends the coordinate descent when max_j xv_j (delta beta_j)^2 < thresh *
+ * null deviance (per observation), as glmnet; thresh defaults to 1e-14 here (glmnet's 1e-7
+ * leaves coefficients ~1e-4 from the optimum).
+ */
+
+export class GlmnetError extends Error {}
+
+export interface GlmnetOptions {
+  /** elastic-net mixing, 1 = LASSO (default) */
+  alpha?: number;
+  nlambda?: number;
+  /** default 1e-4 when nobs > nvars, else 0.01 */
+  lambdaMinRatio?: number;
+  /** user-supplied lambda sequence (decreasing); fitted in full */
+  lambda?: ArrayLike<number> | null;
+  /** glmnet's standardize (default true, as glmnet; the study's pipeline uses false on z-scores) */
+  standardize?: boolean;
+  /** convergence threshold (default 1e-14) */
+  thresh?: number;
+  /** maximum number of coordinate-descent passes over the whole path (default 1e7) */
+  maxit?: number;
+  /** penalty factors (rescaled to sum to nvars, as glmnet does) */
+  penaltyFactor?: ArrayLike<number>;
+}
+
+/** glmnet.control() defaults. */
+export const GLMNET_CONTROL = {
+  fdev: 1e-5,
+  eps: 1e-6,
+  big: 9.9e35,
+  mnlam: 5,
+  devmax: 0.999,
+  pmin: 1e-9,
+} as const;
+
+export interface GlmnetFit {
+  /** the lambda of each point of the path (K) */
+  lambda: Float64Array;
+  a0: Float64Array;
+  /** beta[k] = the p coefficients at lambda[k], original scale */
+  beta: Float64Array[];
+  /** number of non-zero coefficients at each lambda */
+  df: Int32Array;
+  devRatio: Float64Array;
+  /** null deviance: -2 loglik of the intercept-only model */
+  nulldev: number;
+  /** coordinate-descent passes used */
+  npasses: number;
+  /** set when the path was cut short (maxit reached, or all probabilities saturated) */
+  warning: string | null;
+  nobs: number;
+  nvars: number;
+}
+
+/** A column-major copy of n rows of p values. */
+export function columnMajor(rows: readonly ArrayLike<number>[], p: number): Float64Array {
+  const n = rows.length;
+  const X = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    for (let j = 0; j < p; j++) X[j * n + i] = r[j];
+  }
+  return X;
+}
+
+/**
+ * Fits the path on x (column-major, n x p) and y (0/1). Constant columns are excluded from the
+ * fit (their coefficients stay 0), as glmnet's chkvars does.
+ */
+export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: ArrayLike<number>, opts: GlmnetOptions = {}): GlmnetFit {
+  const y = Float64Array.from(yIn);
+  const alpha = opts.alpha ?? 1;
+  const standardize = opts.standardize ?? true;
+  const thresh = opts.thresh ?? 1e-14;
+  const maxit = opts.maxit ?? 1e7;
+  const userLambda = opts.lambda ? Float64Array.from(opts.lambda).sort().reverse() : null;
+  const nlam = userLambda ? userLambda.length : (opts.nlambda ?? 100);
+  const flmin = userLambda ? 1 : (opts.lambdaMinRatio ?? (n < p ? 0.01 : 1e-4));
+  const { fdev, eps, big, mnlam, devmax, pmin } = GLMNET_CONTROL;
+  if (x.length !== n * p) throw new GlmnetError(`glmnet: x has ${x.length} values, expected ${n} x ${p}`);
+  if (y.length !== n) throw new GlmnetError(`glmnet: ${y.length} responses for ${n} rows`);
+  for (let i = 0; i < n; i++) if (y[i] !== 0 && y[i] !== 1) throw new GlmnetError(`glmnet: response ${i + 1} is ${y[i]}, not 0 or 1`);
+
+  // penalty factors, rescaled to sum to nvars
+  const vp = new Float64Array(p).fill(1);
+  if (opts.penaltyFactor) {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += opts.penaltyFactor[j];
+    for (let j = 0; j < p; j++) vp[j] = (opts.penaltyFactor[j] * p) / s;
+  }
+  // observation weights: 1/n each (glmnet normalizes the weights to sum to 1)
+  const w = 1 / n;
+
+  // chkvars: a column with every value equal to the first is excluded
+  const ju = new Uint8Array(p);
+  for (let j = 0; j < p; j++) {
+    const c = j * n;
+    for (let i = 1; i < n; i++) {
+      if (x[c + i] !== x[c]) {
+        ju[j] = 1;
+        break;
+      }
+    }
+  }
+  // lstandard1: centre (and scale) each included column, on a copy
+  const X = new Float64Array(x);
+  const xm = new Float64Array(p);
+  const xs = new Float64Array(p).fill(1);
+  for (let j = 0; j < p; j++) {
+    if (!ju[j]) continue;
+    const c = j * n;
+    let m = 0;
+    for (let i = 0; i < n; i++) m += w * X[c + i];
+    xm[j] = m;
+    for (let i = 0; i < n; i++) X[c + i] -= m;
+    if (standardize) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += w * X[c + i] * X[c + i];
+      xs[j] = Math.sqrt(s);
+      for (let i = 0; i < n; i++) X[c + i] /= xs[j];
+    }
+  }
+
+  let q0 = 0;
+  for (let i = 0; i < n; i++) q0 += w * y[i];
+  if (q0 <= pmin) throw new GlmnetError('glmnet: every response is 0');
+  if (q0 >= 1 - pmin) throw new GlmnetError('glmnet: every response is 1');
+  const bz = Math.log(q0 / (1 - q0));
+  const vmin = (1 + pmin) * pmin * (1 - pmin);
+  const fmax = Math.log(1 / pmin - 1);
+  const fmin = -fmax;
+
+  const b = new Float64Array(p); // coefficients on the internal (centred/scaled) scale
+  let b0 = bz;
+  const bs = new Float64Array(p);
+  const xv = new Float64Array(p);
+  const ga = new Float64Array(p);
+  const strong = new Uint8Array(p);
+  const isActive = new Uint8Array(p);
+  const activeList = new Int32Array(p);
+  let nin = 0;
+  // covariance updates over the active set (see the WLS loop)
+  let gramCap = Math.min(p, 32) || 1;
+  let gram = new Float64Array(gramCap * gramCap);
+  let gramSize = 0;
+  const gradA = new Float64Array(p);
+  const colV = new Float64Array(p);
+  const bSync = new Float64Array(p);
+  const VX = new Float64Array(n * p);
+  const eta = new Float64Array(n);
+  const r = new Float64Array(n);
+  const v = new Float64Array(n);
+  const q = new Float64Array(n).fill(q0);
+  let xmz = q0 * (1 - q0);
+  for (let i = 0; i < n; i++) {
+    v[i] = xmz * w;
+    r[i] = w * (y[i] - q0);
+  }
+  const dev1 = -(bz * q0 + Math.log(1 - q0));
+  const dev0 = dev1; // + sum w y log y + (1-y) log(1-y) = 0 for 0/1 responses
+  const shr = thresh * dev0;
+  for (let j = 0; j < p; j++) {
+    if (!ju[j]) continue;
+    const c = j * n;
+    let g = 0;
+    for (let i = 0; i < n; i++) g += r[i] * X[c + i];
+    ga[j] = Math.abs(g);
+  }
+
+  const alf = flmin < 1 ? Math.pow(Math.max(eps, flmin), 1 / (nlam - 1)) : 1;
+  const mnl = Math.min(mnlam, nlam);
+  const lambdas: number[] = [];
+  const a0s: number[] = [];
+  const betas: Float64Array[] = [];
+  const devs: number[] = [];
+  let nlp = 0;
+  let warning: string | null = null;
+  let lmdaCurr = 0;
+
+  pathLoop: for (let m = 0; m < nlam; m++) {
+    let alm0 = lmdaCurr;
+    let alm: number;
+    if (flmin >= 1) alm = userLambda![m];
+    else if (m > 1) alm = lmdaCurr * alf;
+    else if (m === 0) alm = big;
+    else {
+      alm0 = 0;
+      for (let j = 0; j < p; j++) if (ju[j] && vp[j] > 0) alm0 = Math.max(alm0, ga[j] / vp[j]);
+      alm0 /= Math.max(alpha, 1e-3);
+      alm = alm0 * alf;
+    }
+    lmdaCurr = alm;
+    const ab = alm * alpha; // l1 penalty
+    const dem = alm * (1 - alpha); // l2 penalty
+    // sequential strong rule
+    const tlam = alpha * (2 * alm - alm0);
+    for (let j = 0; j < p; j++) if (!strong[j] && ju[j] && ga[j] > tlam * vp[j]) strong[j] = 1;
+
+    // IRLS around coordinate descent
+    while (true) {
+      if (nlp > maxit) {
+        warning = `glmnet: convergence for the ${m + 1}th lambda not reached after ${maxit} passes; the path stops at the previous lambda`;
+        break pathLoop;
+      }
+      bs.set(b);
+      const bs0 = b0;
+      // weighted columns v x_j and their weighted sums of squares, for the strong set
+      for (let j = 0; j < p; j++) {
+        if (!strong[j]) continue;
+        const c = j * n;
+        let s = 0;
+        for (let i = 0; i < n; i++) {
+          const t = v[i] * X[c + i];
+          VX[c + i] = t;
+          s += t * X[c + i];
+        }
+        xv[j] = s;
+      }
+      // Weighted least squares by coordinate descent (glmnet's order): a full pass over the
+      // strong set, then passes over the active set until they converge, repeated until a full
+      // pass converges. Full passes update the residual r explicitly; active-set passes use
+      // covariance updates instead (the gradients x_a'r of the active set are kept current
+      // through the weighted Gram matrix of the active set), which gives the same iterates in
+      // O(nin^2) rather than O(n nin) per pass.
+      gramSize = 0;
+      while (true) {
+        // full pass
+        nlp++;
+        let dlx = 0;
+        for (let k = 0; k < p; k++) {
+          if (!strong[k]) continue;
+          const c = k * n;
+          let g = 0;
+          for (let i = 0; i < n; i++) g += r[i] * X[c + i];
+          const bk = b[k];
+          const u = g + xv[k] * bk;
+          const au = Math.abs(u) - vp[k] * ab;
+          const nb = au > 0 ? (u > 0 ? au : -au) / (xv[k] + vp[k] * dem) : 0;
+          if (nb === bk) continue;
+          if (!isActive[k]) {
+            isActive[k] = 1;
+            activeList[nin++] = k;
+          }
+          const d = nb - bk;
+          b[k] = nb;
+          const dd = xv[k] * d * d;
+          if (dd > dlx) dlx = dd;
+          for (let i = 0; i < n; i++) r[i] -= d * VX[c + i];
+        }
+        let rsum = 0;
+        for (let i = 0; i < n; i++) rsum += r[i];
+        const d0 = rsum / xmz;
+        if (d0 !== 0) {
+          b0 += d0;
+          dlx = Math.max(dlx, xmz * d0 * d0);
+          for (let i = 0; i < n; i++) r[i] -= d0 * v[i];
+        }
+        if (dlx < shr || nlp > maxit) break;
+
+        // active-set passes by covariance updates
+        if (nin > gramCap) {
+          while (gramCap < nin) gramCap *= 2;
+          gram = new Float64Array(gramCap * gramCap); // recomputed below
+          gramSize = 0;
+        }
+        for (let a = gramSize; a < nin; a++) {
+          // column a of the Gram matrix (sum_i v x_a x_a'), and sum_i v x_a
+          const ca = activeList[a] * n;
+          for (let a2 = 0; a2 <= a; a2++) {
+            const cb = activeList[a2] * n;
+            let sg = 0;
+            for (let i = 0; i < n; i++) sg += VX[ca + i] * X[cb + i];
+            gram[a * gramCap + a2] = sg;
+            gram[a2 * gramCap + a] = sg;
+          }
+          let sc = 0;
+          for (let i = 0; i < n; i++) sc += VX[ca + i];
+          colV[a] = sc;
+        }
+        gramSize = nin;
+        rsum = 0;
+        for (let i = 0; i < n; i++) rsum += r[i];
+        for (let a = 0; a < nin; a++) {
+          const c = activeList[a] * n;
+          let g = 0;
+          for (let i = 0; i < n; i++) g += r[i] * X[c + i];
+          gradA[a] = g;
+          bSync[a] = b[activeList[a]];
+        }
+        const b0Sync = b0;
+        while (true) {
+          nlp++;
+          dlx = 0;
+          for (let a = 0; a < nin; a++) {
+            const k = activeList[a];
+            const bk = b[k];
+            const u = gradA[a] + xv[k] * bk;
+            const au = Math.abs(u) - vp[k] * ab;
+            const nb = au > 0 ? (u > 0 ? au : -au) / (xv[k] + vp[k] * dem) : 0;
+            if (nb === bk) continue;
+            const d = nb - bk;
+            b[k] = nb;
+            const dd = xv[k] * d * d;
+            if (dd > dlx) dlx = dd;
+            const row = a * gramCap;
+            for (let a2 = 0; a2 < nin; a2++) gradA[a2] -= d * gram[row + a2];
+            rsum -= d * colV[a];
+          }
+          const e0 = rsum / xmz;
+          if (e0 !== 0) {
+            b0 += e0;
+            dlx = Math.max(dlx, xmz * e0 * e0);
+            for (let a2 = 0; a2 < nin; a2++) gradA[a2] -= e0 * colV[a2];
+            rsum -= e0 * xmz;
+          }
+          if (dlx < shr || nlp > maxit) break;
+        }
+        // bring the explicit residual up to date for the next full pass
+        for (let a = 0; a < nin; a++) {
+          const d = b[activeList[a]] - bSync[a];
+          if (d === 0) continue;
+          const c = activeList[a] * n;
+          for (let i = 0; i < n; i++) r[i] -= d * VX[c + i];
+        }
+        const dd0 = b0 - b0Sync;
+        if (dd0 !== 0) for (let i = 0; i < n; i++) r[i] -= dd0 * v[i];
+        if (nlp > maxit) break;
+      }
+      // new quadratic approximation at the current fit
+      xmz = 0;
+      eta.fill(b0);
+      for (let t = 0; t < nin; t++) {
+        const k = activeList[t];
+        const bk = b[k];
+        if (bk === 0) continue;
+        const c = k * n;
+        for (let i = 0; i < n; i++) eta[i] += bk * X[c + i];
+      }
+      for (let i = 0; i < n; i++) {
+        const fi = eta[i];
+        q[i] = fi < fmin ? 0 : fi > fmax ? 1 : 1 / (1 + Math.exp(-fi));
+        v[i] = w * q[i] * (1 - q[i]);
+        xmz += v[i];
+        r[i] = w * (y[i] - q[i]);
+      }
+      if (xmz <= vmin) break;
+      let converged = xmz * (b0 - bs0) * (b0 - bs0) < shr;
+      for (let t = 0; converged && t < nin; t++) {
+        const k = activeList[t];
+        const d = b[k] - bs[k];
+        if (xv[k] * d * d >= shr) converged = false;
+      }
+      if (converged) {
+        // KKT check on the variables outside the strong set
+        let kktPassed = true;
+        for (let j = 0; j < p; j++) {
+          if (strong[j] || !ju[j]) continue;
+          const c = j * n;
+          let g = 0;
+          for (let i = 0; i < n; i++) g += r[i] * X[c + i];
+          ga[j] = Math.abs(g);
+          if (ga[j] > ab * vp[j]) {
+            strong[j] = 1;
+            kktPassed = false;
+          }
+        }
+        if (kktPassed) break;
+      }
+    }
+
+    // record the point
+    let devi = 0;
+    for (let i = 0; i < n; i++) {
+      const pi = Math.min(Math.max(pmin, q[i]), 1 - pmin);
+      devi -= w * (y[i] * Math.log(pi) + (1 - y[i]) * Math.log(1 - pi));
+    }
+    const dev = (dev1 - devi) / dev0;
+    lambdas.push(alm);
+    a0s.push(b0);
+    betas.push(Float64Array.from(b));
+    devs.push(dev);
+    const lmu = m + 1;
+    if (lmu < mnl || flmin >= 1) continue;
+    const prev = m === 0 ? 0 : devs[m - 1];
+    if (dev - prev < fdev || dev > devmax) break;
+    if (xmz <= vmin) break;
+  }
+
+  // glmnet (R): lambda[1] = exp(2 log lambda[2] - log lambda[3]) on a computed path
+  const K = lambdas.length;
+  const lambda = Float64Array.from(lambdas);
+  if (!userLambda && K > 2) lambda[0] = Math.exp(2 * Math.log(lambda[1]) - Math.log(lambda[2]));
+  // back to the original scale
+  const a0 = new Float64Array(K);
+  const beta: Float64Array[] = [];
+  const df = new Int32Array(K);
+  for (let k = 0; k < K; k++) {
+    const bk = betas[k];
+    const out = new Float64Array(p);
+    let shift = 0;
+    let nz = 0;
+    for (let j = 0; j < p; j++) {
+      out[j] = bk[j] / xs[j];
+      shift += out[j] * xm[j];
+      if (out[j] !== 0) nz++;
+    }
+    beta.push(out);
+    a0[k] = a0s[k] - shift;
+    df[k] = nz;
+  }
+  return {
+    lambda,
+    a0,
+    beta,
+    df,
+    devRatio: Float64Array.from(devs),
+    nulldev: 2 * n * dev0,
+    npasses: nlp,
+    warning,
+    nobs: n,
+    nvars: p,
+  };
+}
+
+/** glmnet(x, y, family = "binomial", ...) on rows of p values. */
+export function glmnet(rows: readonly ArrayLike<number>[], y: ArrayLike<number>, opts: GlmnetOptions = {}): GlmnetFit {
+  const p = rows.length ? rows[0].length : 0;
+  return glmnetColumnMajor(columnMajor(rows, p), rows.length, p, y, opts);
+}
+
+/**
+ * glmnet:::lambda.interp: where s falls on the path, as the two neighbouring path points and
+ * the weight of the left one. The coordinate is (lambda_1 - s) / (lambda_1 - lambda_K);
+ * s outside the path is clamped to its first or last point.
+ */
+export function lambdaInterp(lambda: ArrayLike<number>, s: number): { left: number; right: number; frac: number } {
+  const k = lambda.length;
+  if (k === 1) return { left: 0, right: 0, frac: 1 };
+  const l1 = lambda[0];
+  const span = l1 - lambda[k - 1];
+  let sfrac = (l1 - s) / span;
+  // normalized path coordinates, increasing from 0 to 1
+  const norm = (i: number) => (l1 - lambda[i]) / span;
+  const lo = norm(0);
+  const hi = norm(k - 1);
+  if (sfrac < lo) sfrac = lo;
+  if (sfrac > hi) sfrac = hi;
+  // approx(norm, 1:k, sfrac): the interval containing sfrac
+  let left: number;
+  let right: number;
+  let i = 0;
+  while (i < k - 1 && norm(i + 1) < sfrac) i++;
+  if (norm(i) === sfrac) {
+    left = right = i;
+  } else if (i + 1 < k && norm(i + 1) === sfrac) {
+    left = right = i + 1;
+  } else {
+    left = i;
+    right = i + 1;
+  }
+  let frac = 1;
+  if (left !== right) {
+    const dl = norm(left) - norm(right);
+    frac = Math.abs(dl) < 2.220446049250313e-16 ? 1 : (sfrac - norm(right)) / dl;
+  }
+  return { left, right, frac };
+}
+
+/** coef(fit, s): intercept and coefficients at lambda = s (interpolated along the path). */
+export function coefAt(fit: GlmnetFit, s: number): { a0: number; beta: Float64Array } {
+  const { left, right, frac } = lambdaInterp(fit.lambda, s);
+  const bl = fit.beta[left];
+  const br = fit.beta[right];
+  const beta = new Float64Array(bl.length);
+  for (let j = 0; j < bl.length; j++) beta[j] = bl[j] * frac + br[j] * (1 - frac);
+  return { a0: fit.a0[left] * frac + fit.a0[right] * (1 - frac), beta };
+}
