@@ -11,7 +11,7 @@ import { formatFeaturesCsv, featureRowToJson, type FeatureRow } from '../../work
 import { readNifti } from '../../workers/io/nifti.ts';
 import { readNrrd } from '../../workers/io/nrrd.ts';
 import type { Volume } from '../../workers/io/volume.ts';
-import { extract } from '../../workers/radiomics/extractor.ts';
+import { extractWithJobs, parseJobs } from '../jobs.ts';
 import { defaultParams, parseParams, parseSettingArg, withSettings, type GivenValue } from '../../workers/radiomics/settings.ts';
 
 export const USAGE = `usage: her2 extract --image IMG --mask MASK [options]
@@ -27,6 +27,8 @@ export const USAGE = `usage: her2 extract --image IMG --mask MASK [options]
   --out FILE           write FILE.csv or FILE.json (default: CSV to standard output)
   --series S           DICOM folder holding several series: the one to use (number, description, id)
   --phase N            DICOM series with several phases: the phase (0 = pre-contrast)
+  --jobs N             worker threads sharing the case's image types (default 1: this
+                       thread; 'auto' = one per core); the values are the same either way
 
 The CSV has the columns id, the diagnostics_* as PyRadiomics writes them, then the features
 (<image type>_<class>_<feature>) in PyRadiomics's order; the JSON is one object with the same
@@ -90,7 +92,7 @@ export function defaultId(imagePath: string): string {
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['image', 'mask', 'params', 'label', 'setting', 'id', 'out', 'series', 'phase'],
+    values: ['image', 'mask', 'params', 'label', 'setting', 'id', 'out', 'series', 'phase', 'jobs'],
     flags: ['help'],
   });
   if (args.flags.has('help')) {
@@ -102,6 +104,7 @@ export async function run(argv: string[]): Promise<number> {
   const maskPath = required(args, 'mask');
   const outPath = one(args, 'out');
   if (outPath !== undefined && !/\.(csv|json)$/i.test(outPath)) throw new CliError(`--out ${outPath}: give a .csv or .json file name`);
+  const jobs = parseJobs(one(args, 'jobs'), 1);
   const phaseText = one(args, 'phase');
   const phase = phaseText === undefined ? undefined : Number(phaseText);
   if (phase !== undefined && !(Number.isInteger(phase) && phase >= 0)) throw new CliError(`--phase: '${phaseText}' is not a phase number (0, 1, ...)`);
@@ -129,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
   const mask = await readVolumeFile(maskPath, 'mask');
   let result;
   try {
-    result = extract(image, mask, params);
+    result = await extractWithJobs(image, mask, params, jobs);
   } catch (e) {
     throw new CliError(`${imagePath} with mask ${maskPath}: ${(e as Error).message.split('\n')[0]}`);
   }
