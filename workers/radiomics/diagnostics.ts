@@ -13,10 +13,10 @@
  * Versions: our engine's name and version, not PyRadiomics's.
  */
 import type { Geometry, VoxelArray, Volume } from '../io/volume.ts';
-import { boxSize, centerOfMassIndex, countComponents, maskAsUint32, roiBoundingBox } from './mask.ts';
+import { boxSize, centerOfMassIndex, countComponents, roiBoundingBox } from './mask.ts';
 import { itkContinuousIndexToPhysical } from './itk-geometry.ts';
 import { npSum } from './npstats.ts';
-import { littleEndianBytes, sha1Hex } from './sha1.ts';
+import { littleEndianBytes, sha1Hex, sha1HexOfUint32 } from './sha1.ts';
 import { PyFloat, type GivenValue } from './settings.ts';
 
 export const ENGINE_NAME = 'her2-workstation radiomics';
@@ -126,7 +126,8 @@ export function maskEntries(
   const p = `diagnostics_Mask-${prefix}_`;
   const out: DiagnosticEntry[] = [];
   if (prefix === 'original' && opts.original) {
-    out.push([`${p}Hash`, sha1Hex(littleEndianBytes(maskAsUint32(opts.original)))]);
+    const m = opts.original.data;
+    out.push([`${p}Hash`, sha1HexOfUint32(m, m instanceof Float32Array || m instanceof Float64Array)]);
   }
   out.push([`${p}Spacing`, floatTuple(geometry.spacing)]);
   out.push([`${p}Size`, intTuple(geometry.size)]);

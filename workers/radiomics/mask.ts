@@ -146,43 +146,44 @@ export function checkRoi(roi: Uint8Array, size: Vec3, s: RoiChecks, source = 'ma
 
 /**
  * Number of connected components with 26-connectivity (ITK's ConnectedComponentImageFilter
- * with FullyConnectedOn, as PyRadiomics's diagnostics VolumeNum uses).
+ * with FullyConnectedOn, as PyRadiomics's diagnostics VolumeNum uses). Works on the ROI's
+ * bounding box, where every component lies.
  */
 export function countComponents(roi: Uint8Array, size: Vec3): number {
-  const [nx, ny, nz] = size;
+  const bb = roiBoundingBox(roi, size);
+  if (!bb) return 0;
+  const [nx, ny, nz] = boxSize(bb);
   const nxy = nx * ny;
-  const seen = new Uint8Array(roi.length);
-  const stack = new Int32Array(roi.length);
+  // the box, with 1 for ROI voxels not yet visited
+  const todo = new Uint8Array(nxy * nz);
+  for (let z = 0, o = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) {
+      const base = bb.lo[0] + size[0] * (bb.lo[1] + y + size[1] * (bb.lo[2] + z));
+      for (let x = 0; x < nx; x++, o++) todo[o] = roi[base + x] !== 0 ? 1 : 0;
+    }
+  const stack = new Int32Array(todo.length);
   let count = 0;
-  for (let start = 0; start < roi.length; start++) {
-    if (roi[start] === 0 || seen[start]) continue;
+  for (let start = 0; start < todo.length; start++) {
+    if (!todo[start]) continue;
     count++;
     let top = 0;
     stack[top++] = start;
-    seen[start] = 1;
+    todo[start] = 0;
     while (top > 0) {
       const v = stack[--top];
       const z = Math.floor(v / nxy);
       const r = v - z * nxy;
       const y = Math.floor(r / nx);
       const x = r - y * nx;
-      for (let dz = -1; dz <= 1; dz++) {
-        const zz = z + dz;
-        if (zz < 0 || zz >= nz) continue;
-        for (let dy = -1; dy <= 1; dy++) {
-          const yy = y + dy;
-          if (yy < 0 || yy >= ny) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const xx = x + dx;
-            if (xx < 0 || xx >= nx) continue;
+      for (let zz = Math.max(z - 1, 0); zz <= Math.min(z + 1, nz - 1); zz++)
+        for (let yy = Math.max(y - 1, 0); yy <= Math.min(y + 1, ny - 1); yy++)
+          for (let xx = Math.max(x - 1, 0); xx <= Math.min(x + 1, nx - 1); xx++) {
             const u = xx + nx * yy + nxy * zz;
-            if (roi[u] !== 0 && !seen[u]) {
-              seen[u] = 1;
+            if (todo[u]) {
+              todo[u] = 0;
               stack[top++] = u;
             }
           }
-        }
-      }
     }
   }
   return count;

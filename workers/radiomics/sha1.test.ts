@@ -1,6 +1,6 @@
 /** SHA-1 against the FIPS 180 / RFC 3174 test vectors (the image hashes are checked by conformance.test.ts). */
 import { describe, expect, it } from 'vitest';
-import { littleEndianBytes, sha1Hex } from './sha1.ts';
+import { littleEndianBytes, sha1Hex, sha1HexOfUint32 } from './sha1.ts';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 
@@ -14,5 +14,16 @@ describe('sha1Hex', () => {
 
   it('little-endian bytes of a typed array', () => {
     expect(Array.from(littleEndianBytes(Uint16Array.of(0x0102)))).toEqual([2, 1]);
+  });
+});
+
+describe('sha1HexOfUint32', () => {
+  it('equals the SHA-1 of the uint32 little-endian buffer, whatever the length and source type', () => {
+    for (const n of [0, 1, 15, 16, 17, 100, 1000]) {
+      const v = Int16Array.from({ length: n }, (_, i) => ((i * 7919) % 5) - 1);
+      expect(sha1HexOfUint32(v, false)).toBe(sha1Hex(littleEndianBytes(Uint32Array.from(v))));
+      const f = Float32Array.from({ length: n }, (_, i) => (i % 3) + 0.75);
+      expect(sha1HexOfUint32(f, true)).toBe(sha1Hex(littleEndianBytes(Uint32Array.from(f, Math.trunc))));
+    }
   });
 });
