@@ -116,6 +116,7 @@ export function dericheCoefficients(sigma: number, spacing: number, order: 0 | 2
 /**
  * ITK's FilterDataArray on `lanes` lines at once (tile layout t * lanes + l; see lines.ts):
  * causal pass into `outs`, anti-causal pass into `scratch`, outs += scratch. Needs n >= 4.
+ * (n = 4: the anti-causal borders fill all four samples.)
  */
 export function dericheLines(outs: Float64Array, data: Float64Array, scratch: Float64Array, n: number, lanes: number, c: DericheCoefficients): void {
   const { n0, n1, n2, n3, d1, d2, d3, d4, m1, m2, m3, m4, bn1, bn2, bn3, bn4, bm1, bm2, bm3, bm4 } = c;
@@ -158,6 +159,8 @@ export function dericheLines(outs: Float64Array, data: Float64Array, scratch: Fl
     s3 -= s2 * d1 + s1 * d2 + v * bm3 + v * bm4;
     s4 -= s3 * d1 + s2 * d2 + s1 * d3 + v * bm4;
     scratch[e + l] = s1; scratch[e - B + l] = s2; scratch[e - 2 * B + l] = s3; scratch[e - 3 * B + l] = s4;
+    // ITK finally adds the anti-causal part into outs; the same additions, done here
+    outs[e + l] += s1; outs[e - B + l] += s2; outs[e - 2 * B + l] += s3; outs[e - 3 * B + l] += s4;
   }
   for (let i = n - 4; i > 0; i--) {
     const r = (i - 1) * B;
@@ -166,10 +169,9 @@ export function dericheLines(outs: Float64Array, data: Float64Array, scratch: Fl
       let s = data[j + B] * m1 + data[j + 2 * B] * m2 + data[j + 3 * B] * m3 + data[j + 4 * B] * m4;
       s -= scratch[j + B] * d1 + scratch[j + 2 * B] * d2 + scratch[j + 3 * B] * d3 + scratch[j + 4 * B] * d4;
       scratch[j] = s;
+      outs[j] += s;
     }
   }
-  const total = n * B;
-  for (let j = 0; j < total; j++) outs[j] += scratch[j];
 }
 
 /** Scratch tiles reused by every pass of one LoG computation. */

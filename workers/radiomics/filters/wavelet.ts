@@ -21,7 +21,6 @@
  */
 import type { Vec3, Volume } from '../../io/volume.ts';
 import { geometryOf, voxelCount } from '../../io/volume.ts';
-import { forEachLineBlock, gatherTile, lineLayout, maxLanes, scatterTile } from './lines.ts';
 import type { DerivedImage, FilterSettings } from './types.ts';
 import type { WaveletFilterBank } from './wavelet-filters.ts';
 import { waveletFilterBank } from './wavelet-filters.ts';
@@ -58,10 +57,9 @@ export function periodicTaps(P: number, F: number): { src: Int32Array; m: Int32A
   return { src, m };
 }
 
-interface PassWork { tile: Samples; out: Samples; offsets: Int32Array; taps: Float64Array }
-
-const tapCache = new Map<string, { src: Int32Array; m: Int32Array }>();
-function cachedTaps(P: number, F: number): { src: Int32Array; m: Int32Array } {
+type Taps = { src: Int32Array; m: Int32Array };
+const tapCache = new Map<string, Taps>();
+function cachedTaps(P: number, F: number): Taps {
   const key = `${P},${F}`;
   let t = tapCache.get(key);
   if (!t) {
@@ -71,72 +69,102 @@ function cachedTaps(P: number, F: number): { src: Int32Array; m: Int32Array } {
   return t;
 }
 
+/** Filter values in term order: coef[o * F + q] = filter[taps.m[o * F + q]]. */
+function termCoefficients(filter: Samples, taps: Taps): Float64Array {
+  const coef = new Float64Array(taps.m.length);
+  for (let k = 0; k < coef.length; k++) coef[k] = filter[taps.m[k]];
+  return coef;
+}
+
 /**
- * out[o * lanes + l] = sum_q taps[q] * tile[offsets(o, q) + l], the sum starting at 0 and
- * taken in pywt's order, in double (pywt's double path).
+ * Along x the lines are contiguous: out[line + o] = sum_q coef[o*F+q] * src[line + src[o*F+q]],
+ * the sum starting at 0 in pywt's order, in double (pywt's double path).
  */
-function convolveTile64(tile: Float64Array, out: Float64Array, P: number, lanes: number, filter: Float64Array, t: { src: Int32Array; m: Int32Array }, work: PassWork): void {
-  const F = filter.length;
-  const offsets = work.offsets;
-  const taps = work.taps;
-  for (let o = 0; o < P; o++) {
-    for (let q = 0; q < F; q++) {
-      offsets[q] = t.src[o * F + q] * lanes;
-      taps[q] = filter[t.m[o * F + q]];
-    }
-    const row = o * lanes;
-    for (let l = 0; l < lanes; l++) {
+function convolveX64(src: Float64Array, dst: Float64Array, P: number, lines: number, coef: Float64Array, index: Int32Array, F: number): void {
+  for (let base = 0, end = lines * P; base < end; base += P) {
+    for (let o = 0, k = 0; o < P; o++) {
       let s = 0;
-      for (let q = 0; q < F; q++) s += taps[q] * tile[offsets[q] + l];
-      out[row + l] = s;
+      for (let q = 0; q < F; q++, k++) s += coef[k] * src[base + index[k]];
+      dst[base + o] = s;
     }
   }
 }
 
-/** The same in pywt's float path: float products (exact in double, then rounded) and float sums. */
-function convolveTile32(tile: Float32Array, out: Float32Array, P: number, lanes: number, filter: Float32Array, t: { src: Int32Array; m: Int32Array }, work: PassWork): void {
-  const F = filter.length;
-  const offsets = work.offsets;
-  const taps = work.taps;
-  for (let o = 0; o < P; o++) {
-    for (let q = 0; q < F; q++) {
-      offsets[q] = t.src[o * F + q] * lanes;
-      taps[q] = filter[t.m[o * F + q]];
-    }
-    const row = o * lanes;
-    for (let l = 0; l < lanes; l++) {
+/** The same in pywt's float path: float products (exact in double, then rounded), float sums. */
+function convolveX32(src: Float32Array, dst: Float32Array, P: number, lines: number, coef: Float64Array, index: Int32Array, F: number): void {
+  for (let base = 0, end = lines * P; base < end; base += P) {
+    for (let o = 0, k = 0; o < P; o++) {
       let s = 0;
-      for (let q = 0; q < F; q++) s = Math.fround(s + Math.fround(taps[q] * tile[offsets[q] + l]));
-      out[row + l] = s;
+      for (let q = 0; q < F; q++, k++) s = Math.fround(s + Math.fround(coef[k] * src[base + index[k]]));
+      dst[base + o] = s;
     }
   }
 }
 
-/** One periodic convolution pass along `axis` (every line of the padded volume), float64 or float32. */
-function convolveAxis(src: Samples, size: Vec3, axis: number, filter: Samples, work: PassWork): Samples {
-  const layout = lineLayout(size, axis);
-  const P = layout.n;
+/**
+ * Along y or z whole x rows move together: output row o of each group gets coef * source row,
+ * term by term in pywt's order, added into the zero-filled destination (element by element the
+ * same sums as convolveX64).
+ */
+function convolveRows64(src: Float64Array, dst: Float64Array, P: number, row: number, rowStride: number, groups: number, groupStride: number, coef: Float64Array, index: Int32Array, F: number): void {
+  for (let g = 0; g < groups; g++) {
+    const gb = g * groupStride;
+    for (let o = 0, k = 0; o < P; o++) {
+      const d = gb + o * rowStride;
+      if (F === 6) {
+        // 6 taps (coif1, the default, db3, sym3, ...): the same sum, kept in a register
+        const c0 = coef[k], c1 = coef[k + 1], c2 = coef[k + 2], c3 = coef[k + 3], c4 = coef[k + 4], c5 = coef[k + 5];
+        const r0 = gb + index[k] * rowStride, r1 = gb + index[k + 1] * rowStride, r2 = gb + index[k + 2] * rowStride;
+        const r3 = gb + index[k + 3] * rowStride, r4 = gb + index[k + 4] * rowStride, r5 = gb + index[k + 5] * rowStride;
+        for (let i = 0; i < row; i++) {
+          dst[d + i] = 0 + c0 * src[r0 + i] + c1 * src[r1 + i] + c2 * src[r2 + i] + c3 * src[r3 + i] + c4 * src[r4 + i] + c5 * src[r5 + i];
+        }
+        k += 6;
+        continue;
+      }
+      for (let q = 0; q < F; q++, k++) {
+        const f = coef[k];
+        const r = gb + index[k] * rowStride;
+        for (let i = 0; i < row; i++) dst[d + i] += f * src[r + i];
+      }
+    }
+  }
+}
+
+/** The float path of convolveRows64 (the Float32Array store rounds each partial sum). */
+function convolveRows32(src: Float32Array, dst: Float32Array, P: number, row: number, rowStride: number, groups: number, groupStride: number, coef: Float64Array, index: Int32Array, F: number): void {
+  for (let g = 0; g < groups; g++) {
+    const gb = g * groupStride;
+    for (let o = 0, k = 0; o < P; o++) {
+      const d = gb + o * rowStride;
+      for (let q = 0; q < F; q++, k++) {
+        const f = coef[k];
+        const r = gb + index[k] * rowStride;
+        for (let i = 0; i < row; i++) dst[d + i] += Math.fround(f * src[r + i]);
+      }
+    }
+  }
+}
+
+/** One periodic convolution pass along `axis` over the padded volume, float64 or float32. */
+function convolveAxis(src: Samples, size: Vec3, axis: number, filter: Samples): Samples {
+  const [nx, ny, nz] = size;
+  const P = size[axis];
   const F = filter.length;
   const taps = cachedTaps(P, F);
-  const lanesMax = Math.min(maxLanes(P), layout.laneCount);
-  const float32 = src instanceof Float32Array;
-  const Ctor = float32 ? Float32Array : Float64Array;
-  if (work.tile.length < P * lanesMax || work.tile.constructor !== Ctor) {
-    work.tile = new Ctor(P * lanesMax);
-    work.out = new Ctor(P * lanesMax);
+  const coef = termCoefficients(filter, taps);
+  const index = taps.src;
+  if (src instanceof Float32Array) {
+    const dst = new Float32Array(src.length);
+    if (axis === 0) convolveX32(src, dst, nx, ny * nz, coef, index, F);
+    else if (axis === 1) convolveRows32(src, dst, ny, nx, nx, nz, nx * ny, coef, index, F);
+    else convolveRows32(src, dst, nz, nx * ny, nx * ny, 1, 0, coef, index, F);
+    return dst;
   }
-  if (work.offsets.length < F) {
-    work.offsets = new Int32Array(F);
-    work.taps = new Float64Array(F);
-  }
-  const { tile, out } = work;
-  const dst = new Ctor(src.length);
-  forEachLineBlock(layout, lanesMax, (start, lanes) => {
-    gatherTile(src, layout, start, lanes, tile);
-    if (float32) convolveTile32(tile as Float32Array, out as Float32Array, P, lanes, filter as Float32Array, taps, work);
-    else convolveTile64(tile as Float64Array, out as Float64Array, P, lanes, filter as Float64Array, taps, work);
-    scatterTile(out, layout, start, lanes, dst);
-  });
+  const dst = new Float64Array(src.length);
+  if (axis === 0) convolveX64(src, dst, nx, ny * nz, coef, index, F);
+  else if (axis === 1) convolveRows64(src, dst, ny, nx, nx, nz, nx * ny, coef, index, F);
+  else convolveRows64(src, dst, nz, nx * ny, nx * ny, 1, 0, coef, index, F);
   return dst;
 }
 
@@ -163,6 +191,8 @@ function padToEven(image: Volume, float32: boolean): { data: Samples; size: Vec3
 /** Drops the padded last sample of each padded axis. */
 function trim(data: Samples, padded: Vec3, size: Vec3): Samples {
   if (padded[0] === size[0] && padded[1] === size[1] && padded[2] === size[2]) return data;
+  // only z padded: the first nz slices are one block
+  if (padded[0] === size[0] && padded[1] === size[1]) return data.slice(0, voxelCount(size));
   const out = data instanceof Float32Array ? new Float32Array(voxelCount(size)) : new Float64Array(voxelCount(size));
   const [nx, ny, nz] = size;
   for (let k = 0; k < nz; k++) {
@@ -178,13 +208,13 @@ function trim(data: Samples, padded: Vec3, size: Vec3): Samples {
  * One level-1 swtn step: yields [pywt key, padded sub-band] in pywt's key order ('aaa', 'aad',
  * 'ada', ... 'ddd' for three axes), depth first so that only one intermediate per axis is alive.
  */
-function* swtStep(data: Samples, size: Vec3, axes: readonly number[], bank: WaveletFilterBank, work: PassWork): Generator<[string, Samples]> {
+function* swtStep(data: Samples, size: Vec3, axes: readonly number[], bank: WaveletFilterBank): Generator<[string, Samples]> {
   const float32 = data instanceof Float32Array;
   const lo = float32 ? bank.decLo32 : bank.decLo;
   const hi = float32 ? bank.decHi32 : bank.decHi;
   function* descend(src: Samples, depth: number, key: string): Generator<[string, Samples]> {
     for (const [letter, filter] of [['a', lo], ['d', hi]] as const) {
-      const out = convolveAxis(src, size, axes[depth], filter, work);
+      const out = convolveAxis(src, size, axes[depth], filter);
       if (depth === axes.length - 1) yield [key + letter, out];
       else yield* descend(out, depth + 1, key + letter);
     }
@@ -218,7 +248,6 @@ export function* waveletImages(image: Volume, settings: FilterSettings): Generat
   const approxKey = 'a'.repeat(axes.length);
   const float32 = image.data instanceof Float32Array;
   const padded = padToEven(image, float32);
-  const work: PassWork = { tile: new Float64Array(0), out: new Float64Array(0), offsets: new Int32Array(0), taps: new Float64Array(0) };
   const derived = (name: string, data: Samples): DerivedImage => ({
     name,
     image: { ...geometryOf(image), data: trim(data, padded.size, image.size) },
@@ -227,13 +256,13 @@ export function* waveletImages(image: Volume, settings: FilterSettings): Generat
   let data = padded.data;
   for (let i = 0; i < startLevel; i++) {
     // only the approximation is needed: the first key pywt produces
-    const first = swtStep(data, padded.size, axes, bank, work).next();
+    const first = swtStep(data, padded.size, axes, bank).next();
     data = (first.value as [string, Samples])[1];
   }
   for (let idx = 1; idx <= level; idx++) {
     const prefix = idx === 1 ? 'wavelet-' : `wavelet${idx}-`;
     let approx: Samples | null = null;
-    for (const [key, band] of swtStep(data, padded.size, axes, bank, work)) {
+    for (const [key, band] of swtStep(data, padded.size, axes, bank)) {
       if (key === approxKey) approx = band;
       else yield derived(prefix + key.replaceAll('a', 'L').replaceAll('d', 'H'), band);
     }
