@@ -251,7 +251,7 @@ export function rasterizeAnatomy(p: AnatomyParams, grid: GridGeometry, rng: Prng
               const hz = (z - hc[2]) / ha[2];
               const H = Math.sqrt(hx * hx + hy * hy + hz * hz);
               if (H <= 1) cls = H >= 1 - p.heart.wall / ha[1] ? MYOCARDIUM : BLOOD;
-              else if (Math.abs(x) < 28 && y > cy) cls = MUSCLE; // mediastinum and spine
+              else if ((x / 26) ** 2 + ((y - cy - 45) / 55) ** 2 <= 1) cls = MUSCLE; // mediastinum and spine
               else cls = LUNG;
             }
           }
