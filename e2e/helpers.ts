@@ -72,11 +72,30 @@ export async function waitForRenderAfter(page: Page, before: number): Promise<vo
   );
 }
 
+export interface CanvasStats {
+  width: number;
+  height: number;
+  nonBlack: number;
+  levels: number;
+}
+
 /**
  * Pixels of a viewport's canvas as shown: how many are not black, and how many distinct
- * grey levels (a blank or uniform canvas has one).
+ * grey levels (a blank or uniform canvas has one). A canvas is cleared when its viewport
+ * is resized and redrawn on the next frame, so a uniform canvas is read again for up to
+ * five seconds before it is reported.
  */
-export async function canvasStats(page: Page, name: string): Promise<{ width: number; height: number; nonBlack: number; levels: number }> {
+export async function canvasStats(page: Page, name: string): Promise<CanvasStats> {
+  let stats = await readCanvas(page, name);
+  const until = Date.now() + 5000;
+  while (stats.levels <= 1 && Date.now() < until) {
+    await page.waitForTimeout(100);
+    stats = await readCanvas(page, name);
+  }
+  return stats;
+}
+
+async function readCanvas(page: Page, name: string): Promise<CanvasStats> {
   return page.evaluate((testId) => {
     const el = document.querySelector(`[data-testid="${testId}"]`);
     const canvas = el?.querySelector('canvas');

@@ -30,6 +30,7 @@ function SeriesRow({ entry, selected }: { entry: SeriesEntry; selected: boolean 
       data-rows={item.rows}
       data-columns={item.columns}
       data-kind={item.kind}
+      data-frame-type={item.frameType ?? ''}
       className={selected ? 'series selected' : 'series'}
       aria-selected={selected}
       onClick={() => void selectSeries(entry.key)}

@@ -52,6 +52,45 @@ export function toDisplayArray(data: VoxelArray): DisplayArray {
   return Float32Array.from(data as ArrayLike<number>);
 }
 
+/**
+ * A volume one voxel thick along an axis (a single 2D image, a MIP) has a degenerate
+ * bounding box, which the ray-casting volume mapper does not rasterise reliably. For
+ * display only, such an axis is given two identical samples one spacing apart, centred on
+ * the original plane (so the plane itself shows the original values). Other volumes are
+ * returned as they are (same memory).
+ */
+export function thickenFlatAxes(volume: Volume): Volume {
+  let v = volume;
+  for (const axis of [0, 1, 2] as const) {
+    if (v.size[axis] !== 1) continue;
+    const [nx, ny, nz] = v.size;
+    const src = v.data;
+    const out = new (src.constructor as new (n: number) => VoxelArray)(src.length * 2);
+    if (axis === 2) {
+      out.set(src, 0);
+      out.set(src, src.length);
+    } else if (axis === 1) {
+      for (let k = 0; k < nz; k++) {
+        const row = src.subarray(k * nx, (k + 1) * nx);
+        out.set(row, 2 * k * nx);
+        out.set(row, (2 * k + 1) * nx);
+      }
+    } else {
+      for (let r = 0; r < ny * nz; r++) {
+        out[2 * r] = src[r];
+        out[2 * r + 1] = src[r];
+      }
+    }
+    const size = [...v.size] as Vec3;
+    size[axis] = 2;
+    const half = v.spacing[axis] / 2;
+    const d = v.direction;
+    const origin: Vec3 = [v.origin[0] - d[axis] * half, v.origin[1] - d[3 + axis] * half, v.origin[2] - d[6 + axis] * half];
+    v = { ...v, size, origin, data: out };
+  }
+  return v;
+}
+
 /** Static metadata the local images lack (series module, modality LUT already applied). */
 const extraMeta = new Map<string, VolumeMeta>();
 let providerAdded = false;
@@ -82,8 +121,8 @@ function addMetadataProvider(): void {
 
 /**
  * Creates (and caches) a Cornerstone volume sharing `volume.data`'s memory.
- * Returns the display array actually used (a Float32 copy when the input type is not one
- * Cornerstone renders).
+ * Returns the display array actually used (a copy when the input type is not one
+ * Cornerstone renders, or when a flat axis is thickened for display).
  */
 export function createCornerstoneVolume(
   volumeId: string,
@@ -95,10 +134,11 @@ export function createCornerstoneVolume(
   if (existing) cache.removeVolumeLoadObject(volumeId);
   extraMeta.set(volumeId, meta);
 
-  const data = toDisplayArray(volume.data);
-  const [nx, ny, nz] = volume.size;
-  const [sx, sy, sz] = volume.spacing;
-  const d = volume.direction;
+  const shown = thickenFlatAxes(volume);
+  const data = toDisplayArray(shown.data);
+  const [nx, ny, nz] = shown.size;
+  const [sx, sy, sz] = shown.spacing;
+  const d = shown.direction;
   const row: Vec3 = [d[0], d[3], d[6]];
   const col: Vec3 = [d[1], d[4], d[7]];
   const normal: Vec3 = [d[2], d[5], d[8]];
@@ -109,9 +149,9 @@ export function createCornerstoneVolume(
     imageIds.push(imageId);
     if (cache.getImage(imageId)) cache.removeImageLoadObject(imageId, { force: true });
     const origin: Vec3 = [
-      volume.origin[0] + normal[0] * sz * k,
-      volume.origin[1] + normal[1] * sz * k,
-      volume.origin[2] + normal[2] * sz * k,
+      shown.origin[0] + normal[0] * sz * k,
+      shown.origin[1] + normal[1] * sz * k,
+      shown.origin[2] + normal[2] * sz * k,
     ];
     imageLoader.createAndCacheLocalImage(imageId, {
       scalarData: data.subarray(k * sliceLength, (k + 1) * sliceLength),
@@ -129,7 +169,7 @@ export function createCornerstoneVolume(
     dataType: data.constructor.name as 'Float32Array',
     dimensions: [nx, ny, nz],
     spacing: [sx, sy, sz],
-    origin: [...volume.origin] as Types.Point3,
+    origin: [...shown.origin] as Types.Point3,
     direction: toCornerstoneDirection(d),
     imageIds,
     metadata: {

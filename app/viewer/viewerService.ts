@@ -199,11 +199,18 @@ export async function display(
         !options.resetCamera && previous && sameGrid(previous.volume, next.volume) ? vp.getCamera() : null;
       await vp.setVolumes([{ volumeId: ids[name] }], false, true);
       displayed[name] = ids[name];
+      // setVolumes resets the camera before the new actor's bounds are settled, which can
+      // leave a view outside the volume (a black axial view): reset again now.
       if (keepCamera) vp.setCamera(keepCamera);
+      else vp.resetCamera();
       vp.setProperties({ voiRange: voi }, undefined, true);
     }),
   );
   ensureCrosshairsMode();
+  // The first frame after a new volume texture can come out black in one viewport (seen
+  // with SwiftShader: the texture is uploaded while that viewport draws); a second frame
+  // draws it.
+  await renderAndWait();
   await renderAndWait();
   viewerStore.set((s) => ({ voi, renderCount: s.renderCount + 1, error: null }));
   for (const name of VIEWPORT_NAMES) updateSliceInfo(name);
