@@ -1,0 +1,219 @@
+/**
+ * `her2 cohort --dir DIR --params P.yaml --out features.csv [--out-reader2 features-r2.csv]
+ * [--jobs N] [--phase N]`: the features of every patient of a cohort folder laid out as
+ * `her2 demo` writes one (docs/demo.md):
+ *
+ *   DIR/<id>/phase-<N>/        the DICOM files of phase N (0 = pre-contrast; default 2)
+ *   DIR/<id>/mask.nrrd         reader 1's lesion mask on the phases' grid
+ *   DIR/<id>/mask-reader2.nrrd reader 2's mask (the reproducibility subset only)
+ *
+ * Every sub-folder of DIR is a patient, its name the id. The extraction runs on the worker
+ * pool in cohort mode (one patient per worker at a time, the next one read while the
+ * workers compute); rows are written in id order whatever the completion order, in the
+ * features CSV format (docs/features-csv.md) that `her2 fit` reads. A patient that fails is
+ * named on stderr with the reason and the others go on; the exit code is then 1.
+ */
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { CliError, all, one, parseArgs, required } from '../cli-args.ts';
+import { loadSeriesVolume } from '../dicom-dir.ts';
+import { parseJobs } from '../jobs.ts';
+import { formatFeaturesCsv, type FeatureRow } from '../../workers/io/features-csv.ts';
+import { readNrrd } from '../../workers/io/nrrd.ts';
+import { parseParams, parseSettingArg, withSettings, type ExtractionParams, type GivenValue } from '../../workers/radiomics/settings.ts';
+import type { CohortCase, CohortInput, CohortResult } from '../../workers/radiomics/pool/pool.ts';
+import { createNodeExtractionPool } from '../../workers/radiomics/pool/node.ts';
+
+export const USAGE = `usage: her2 cohort --dir DIR --params P.yaml --out features.csv [options]
+
+  --dir DIR               the cohort folder: DIR/<id>/phase-<N>/ (DICOM), DIR/<id>/mask.nrrd,
+                          DIR/<id>/mask-reader2.nrrd for the second reader's subset
+  --params P.yaml         a PyRadiomics parameter file (the study's: public/params/her2-dce-paper.yaml)
+  --out FILE.csv          reader 1's features, one row per patient (id = folder name), id order
+  --out-reader2 FILE.csv  reader 2's features for the patients that have mask-reader2.nrrd
+  --phase N               the DCE phase whose image is used (folder phase-N; default 2)
+  --jobs N                worker threads, one patient each at a time (default: one per core)
+  --label N               the ROI's label value (default: the params' label, else 1)
+  --setting key=value     a PyRadiomics setting on top of the params (repeatable)
+
+Progress goes to stderr. A patient that fails is named there with the reason; the others
+are written, and the exit code is 1.`;
+
+const READER1 = 'mask.nrrd';
+const READER2 = 'mask-reader2.nrrd';
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function readParams(path: string, extra: [string, GivenValue][]): Promise<ExtractionParams> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`params ${path}: ${code === 'ENOENT' ? 'file not found' : `cannot be read (${(e as Error).message})`}`);
+  }
+  try {
+    const params = parseParams(text, path);
+    return extra.length ? withSettings(params, extra) : params;
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+/** The patient folders of DIR, sorted by id (code-point order, so the same on every machine). */
+export async function patientIds(dir: string): Promise<string[]> {
+  if (!(await isDirectory(dir))) throw new CliError(`--dir ${dir}: not a folder`);
+  const entries = await readdir(dir, { withFileTypes: true });
+  const ids = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+  if (ids.length === 0) throw new CliError(`--dir ${dir}: no patient folders (expected DIR/<id>/phase-N and DIR/<id>/${READER1})`);
+  return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** One patient as the pool reads it: phase N's image, reader 1's mask, reader 2's when wanted and present. */
+function patientCase(dir: string, id: string, phase: number, reader2: boolean, warn: (m: string) => void): CohortCase {
+  return {
+    id,
+    load: async (): Promise<CohortInput> => {
+      const folder = join(dir, id);
+      const phaseDir = join(folder, `phase-${phase}`);
+      if (!(await isDirectory(phaseDir))) throw new Error(`no folder phase-${phase} (expected ${phaseDir} with the DICOM files of phase ${phase})`);
+      const image = await loadSeriesVolume(phaseDir, { onWarning: (w) => warn(`${id}: ${w}`) }).catch((e: Error) => {
+        throw new Error(`phase-${phase}: ${e.message.split('\n')[0]}`);
+      });
+      const readMask = async (file: string) => {
+        const path = join(folder, file);
+        const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+          throw new Error(`${file}: ${e.code === 'ENOENT' ? 'not found' : e.message}`);
+        });
+        return readNrrd(bytes, `${id}/${file}`);
+      };
+      const masks = [{ name: 'reader1', mask: await readMask(READER1) }];
+      if (reader2 && (await exists(join(folder, READER2)))) masks.push({ name: 'reader2', mask: await readMask(READER2) });
+      return { image, masks };
+    },
+  };
+}
+
+function clock(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** stderr progress: a redrawn bar on a terminal, one line per patient otherwise. */
+function progressReporter(total: number): { done(r: CohortResult, done: number): void; log(line: string): void; end(): void } {
+  const started = performance.now();
+  const tty = Boolean(process.stderr.isTTY);
+  let drawn = false;
+  const clear = () => {
+    if (drawn) process.stderr.write('\r\x1b[K');
+    drawn = false;
+  };
+  return {
+    done(r, done) {
+      const elapsed = (performance.now() - started) / 1000;
+      const eta = done < total ? `ETA ${clock((elapsed / done) * (total - done))}` : `${clock(elapsed)} in all`;
+      if (tty) {
+        const width = 30;
+        const fill = Math.round((width * done) / total);
+        clear();
+        process.stderr.write(`her2 cohort [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} patients, ${eta}`);
+        drawn = true;
+      } else process.stderr.write(`her2 cohort: ${done}/${total} patients (${r.id}), ${eta}\n`);
+    },
+    log(line) {
+      clear();
+      process.stderr.write(`${line}\n`);
+    },
+    end() {
+      if (drawn) process.stderr.write('\n');
+      drawn = false;
+    },
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['dir', 'params', 'out', 'out-reader2', 'phase', 'jobs', 'label', 'setting'], flags: ['help'] });
+  if (args.flags.has('help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.positional.length) throw new CliError(`unexpected argument '${args.positional[0]}'`);
+  const dir = required(args, 'dir');
+  const paramsPath = required(args, 'params');
+  const out = required(args, 'out');
+  const outReader2 = one(args, 'out-reader2');
+  for (const [opt, path] of [['out', out], ['out-reader2', outReader2]] as const)
+    if (path !== undefined && !/\.csv$/i.test(path)) throw new CliError(`--${opt} ${path}: give a .csv file name`);
+  const phaseText = one(args, 'phase') ?? '2';
+  const phase = Number(phaseText);
+  if (!(Number.isInteger(phase) && phase >= 0)) throw new CliError(`--phase: '${phaseText}' is not a phase number (0 = pre-contrast, 1, 2, ...)`);
+  const jobs = parseJobs(one(args, 'jobs'), availableParallelism());
+  const extra: [string, GivenValue][] = [];
+  try {
+    extra.push(...all(args, 'setting').map(parseSettingArg));
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const labelText = one(args, 'label');
+  if (labelText !== undefined) {
+    const label = Number(labelText);
+    if (!(Number.isInteger(label) && label > 0)) throw new CliError(`--label: '${labelText}' is not a positive integer label`);
+    extra.push(['label', label]);
+  }
+  const params = await readParams(paramsPath, extra);
+  const ids = await patientIds(dir);
+
+  const progress = progressReporter(ids.length);
+  const warn = (m: string) => progress.log(`her2 cohort: warning: ${m}`);
+  const cases = ids.map((id) => patientCase(dir, id, phase, outReader2 !== undefined, warn));
+  const pool = createNodeExtractionPool(Math.min(jobs, ids.length));
+  let results: CohortResult[];
+  const failed: string[] = [];
+  try {
+    results = await pool.extractCohort(cases, params, {
+      onCaseDone: (r, done) => {
+        const problems = r.error ? [r.error] : r.masks.filter((m) => m.error).map((m) => `${m.name === 'reader1' ? READER1 : READER2}: ${m.error}`);
+        for (const p of problems) progress.log(`her2 cohort: ${r.id}: ${p}`);
+        if (problems.length) failed.push(r.id);
+        for (const m of r.masks) for (const w of m.result?.warnings ?? []) warn(`${r.id} (${m.name}): ${w}`);
+        progress.done(r, done);
+      },
+    });
+  } finally {
+    pool.close();
+    progress.end();
+  }
+
+  const rows = (name: string): FeatureRow[] =>
+    results.flatMap((r) => r.masks.filter((m) => m.name === name && m.result).map((m) => ({ id: r.id, diagnostics: m.result!.diagnostics, features: m.result!.features })));
+  const reader1 = rows('reader1');
+  await writeFile(out, formatFeaturesCsv(reader1));
+  console.error(`her2 cohort: ${reader1.length} of ${ids.length} patients written to ${out}`);
+  if (outReader2 !== undefined) {
+    const reader2 = rows('reader2');
+    await writeFile(outReader2, formatFeaturesCsv(reader2));
+    console.error(`her2 cohort: ${reader2.length} patients with ${READER2} written to ${outReader2}`);
+    if (reader2.length === 0) console.error(`her2 cohort: warning: no patient folder has a readable ${READER2}`);
+  }
+  if (failed.length) {
+    console.error(`her2 cohort: ${failed.length} patient(s) failed: ${[...new Set(failed)].join(', ')}`);
+    return 1;
+  }
+  return 0;
+}
