@@ -15,7 +15,7 @@
 import type { BinnedRoi, FeatureClassInfo, TextureCompute, TextureSettings } from '../types.ts';
 import { generateAngles, linearOffset, type Offset } from './angles.ts';
 import { symmetricEigenvalues } from './symmetric-eigenvalues.ts';
-import { EPS, featuresToCompute, levelIndexImage, nanMean, span } from './texture-common.ts';
+import { EPS, featuresToCompute, levelIndexImage, nanMean, roiVoxels } from './texture-common.ts';
 
 /** PyRadiomics's GLCM features in its output order (alphabetical by method name). */
 export const glcmInfo: FeatureClassInfo = {
@@ -96,24 +96,19 @@ export function glcmMatrix(roi: BinnedRoi, settings: TextureSettings): GlcmMatri
   const n = roi.grayLevels.length;
   const nn = n * n;
   const idx = levelIndexImage(roi);
+  const vox = roiVoxels(idx, roi.size);
   const counts = new Float64Array(na * nn);
   for (let a = 0; a < na; a++) {
     const [dz, dy, dx] = allAngles[a];
     const off = linearOffset(allAngles[a], roi.size);
-    const [z0, z1] = span(nz, dz);
-    const [y0, y1] = span(ny, dy);
-    const [x0, x1] = span(nx, dx);
     const base = a * nn;
-    for (let z = z0; z < z1; z++) {
-      for (let y = y0; y < y1; y++) {
-        let v = (z * ny + y) * nx + x0;
-        for (let x = x0; x < x1; x++, v++) {
-          const ci = idx[v];
-          if (ci < 0) continue;
-          const cj = idx[v + off];
-          if (cj >= 0) counts[base + ci * n + cj]++;
-        }
-      }
+    for (let r = 0; r < vox.count; r++) {
+      const x = vox.x[r] + dx;
+      const y = vox.y[r] + dy;
+      const z = vox.z[r] + dz;
+      if (x < 0 || x >= nx || y < 0 || y >= ny || z < 0 || z >= nz) continue;
+      const cj = idx[vox.index[r] + off];
+      if (cj >= 0) counts[base + vox.level[r] * n + cj]++;
     }
   }
   if (settings.symmetricalGLCM) {
@@ -163,8 +158,22 @@ export function glcmMatrix(roi: BinnedRoi, settings: TextureSettings): GlcmMatri
   return { levels: Float64Array.from(roi.grayLevels), ng: roi.ng, count, angles: kept, p: matrices };
 }
 
-/** Per-angle coefficients (glcm._calculateCoefficients) for one normalised matrix. */
-interface Coefficients {
+/**
+ * One normalised matrix with PyRadiomics's coefficients (glcm._calculateCoefficients).
+ * Its nonzero cells are also listed in row-major order: a cell with p = 0 adds exactly
+ * nothing to any sum p(i,j) f(i,j), so the sums run over these cells only, in numpy's
+ * order, which keeps the cost proportional to the pairs that occur, not to Ng^2.
+ */
+interface AngleMatrix {
+  /** dense matrix and its offset (MCC) */
+  p: Float64Array;
+  o: number;
+  /** grey levels (true bin values) */
+  lv: Float64Array;
+  /** nonzero cells: level indices and p(i,j) */
+  cellI: Int32Array;
+  cellJ: Int32Array;
+  cellP: Float64Array;
   px: Float64Array;
   py: Float64Array;
   ux: number;
@@ -176,8 +185,13 @@ interface Coefficients {
   hxy: number;
 }
 
-function coefficients(p: Float64Array, o: number, lv: Float64Array, ng: number): Coefficients {
+function angleMatrix(p: Float64Array, o: number, lv: Float64Array, ng: number): AngleMatrix {
   const n = lv.length;
+  let cells = 0;
+  for (let k = 0; k < n * n; k++) if (p[o + k] !== 0) cells++;
+  const cellI = new Int32Array(cells);
+  const cellJ = new Int32Array(cells);
+  const cellP = new Float64Array(cells);
   const px = new Float64Array(n);
   const py = new Float64Array(n);
   const pxAddy = new Float64Array(2 * ng - 1);
@@ -185,37 +199,36 @@ function coefficients(p: Float64Array, o: number, lv: Float64Array, ng: number):
   let ux = 0;
   let uy = 0;
   let hxy = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0, c = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const v = p[o + i * n + j];
+      if (v === 0) continue;
+      cellI[c] = i;
+      cellJ[c] = j;
+      cellP[c++] = v;
       px[i] += v;
       py[j] += v;
       ux += lv[i] * v;
       uy += lv[j] * v;
       pxAddy[lv[i] + lv[j] - 2] += v;
       pxSuby[Math.abs(lv[i] - lv[j])] += v;
-      if (v !== 0) hxy -= v * Math.log2(v + EPS); // p = 0 adds exactly nothing
+      hxy -= v * Math.log2(v + EPS);
     }
   }
-  return { px, py, ux, uy, pxAddy, pxSuby, hxy };
+  return { p, o, lv, cellI, cellJ, cellP, px, py, ux, uy, pxAddy, pxSuby, hxy };
 }
 
-/** sum over the matrix of p(i,j) f(i,j); cells with p = 0 add exactly nothing and are skipped */
-function sumP(p: Float64Array, o: number, lv: Float64Array, f: (i: number, j: number) => number): number {
-  const n = lv.length;
+/** sum over the cells of p(i,j) f(i, j), i and j the grey levels */
+function sumP(m: AngleMatrix, f: (i: number, j: number) => number): number {
+  const { cellI, cellJ, cellP, lv } = m;
   let s = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const v = p[o + i * n + j];
-      if (v !== 0) s += v * f(lv[i], lv[j]);
-    }
-  }
+  for (let c = 0; c < cellP.length; c++) s += cellP[c] * f(lv[cellI[c]], lv[cellJ[c]]);
   return s;
 }
 
 function entropy(v: Float64Array): number {
   let h = 0;
-  for (let k = 0; k < v.length; k++) if (v[k] !== 0) h -= v[k] * Math.log2(v[k] + EPS);
+  for (let k = 0; k < v.length; k++) if (v[k] !== 0) h -= v[k] * Math.log2(v[k] + EPS); // 0 adds nothing
   return h;
 }
 
@@ -227,7 +240,9 @@ function entropy(v: Float64Array): number {
  * part moves them only to second order). Levels absent along this angle give zero rows
  * and columns, i.e. exact zero eigenvalues, as LAPACK's balancing isolates them.
  */
-function mccOfMatrix(p: Float64Array, o: number, c: Coefficients, n: number): number {
+function mccOfMatrix(c: AngleMatrix): number {
+  const { p, o } = c;
+  const n = c.lv.length;
   if (Number.isNaN(c.px[0])) return NaN; // an empty merged matrix
   const active: number[] = [];
   for (let i = 0; i < n; i++) if (c.px[i] > 0) active.push(i);
@@ -260,111 +275,125 @@ function mccOfMatrix(p: Float64Array, o: number, c: Coefficients, n: number): nu
   return Math.sqrt(all[n - 2]); // NaN for a negative eigenvalue, as numpy's real sqrt
 }
 
-type AngleFeature = (p: Float64Array, o: number, c: Coefficients, lv: Float64Array, ng: number) => number;
+type AngleFeature = (m: AngleMatrix, ng: number) => number;
 
-/** One function per feature, evaluated on one matrix (angle) at offset o. */
+/** One function per feature, evaluated on one matrix (angle). */
 const perAngle: Record<string, AngleFeature> = {
   // Autocorrelation = sum p(i,j) i j
-  Autocorrelation: (p, o, _c, lv) => sumP(p, o, lv, (i, j) => i * j),
+  Autocorrelation: (m) => sumP(m, (i, j) => i * j),
   // JointAverage = mu_x = sum p(i,j) i
-  JointAverage: (_p, _o, c) => c.ux,
+  JointAverage: (m) => m.ux,
   // ClusterProminence = sum (i + j - mu_x - mu_y)^4 p(i,j)
-  ClusterProminence: (p, o, c, lv) => sumP(p, o, lv, (i, j) => Math.pow(i + j - c.ux - c.uy, 4)),
+  // (numpy's ** 4 calls C pow; products differ from it by an ulp or two and V8's Math.pow is slow)
+  ClusterProminence: (m) =>
+    sumP(m, (i, j) => {
+      const t = i + j - m.ux - m.uy;
+      const t2 = t * t;
+      return t2 * t2;
+    }),
   // ClusterShade = sum (i + j - mu_x - mu_y)^3 p(i,j)
-  ClusterShade: (p, o, c, lv) => sumP(p, o, lv, (i, j) => Math.pow(i + j - c.ux - c.uy, 3)),
+  ClusterShade: (m) =>
+    sumP(m, (i, j) => {
+      const t = i + j - m.ux - m.uy;
+      return t * t * t;
+    }),
   // ClusterTendency = sum (i + j - mu_x - mu_y)^2 p(i,j)
-  ClusterTendency: (p, o, c, lv) =>
-    sumP(p, o, lv, (i, j) => {
-      const t = i + j - c.ux - c.uy;
+  ClusterTendency: (m) =>
+    sumP(m, (i, j) => {
+      const t = i + j - m.ux - m.uy;
       return t * t;
     }),
   // Contrast = sum (i - j)^2 p(i,j)
-  Contrast: (p, o, _c, lv) => sumP(p, o, lv, (i, j) => (i - j) * (i - j)),
+  Contrast: (m) => sumP(m, (i, j) => (i - j) * (i - j)),
   // Correlation = (sum p(i,j) i j - mu_x mu_y) / (sigma_x sigma_y); 1 when sigma_x sigma_y = 0
-  Correlation: (p, o, c, lv) => {
-    const sigx = Math.sqrt(sumP(p, o, lv, (i) => (i - c.ux) * (i - c.ux)));
-    const sigy = Math.sqrt(sumP(p, o, lv, (_i, j) => (j - c.uy) * (j - c.uy)));
+  Correlation: (m) => {
+    const sigx = Math.sqrt(sumP(m, (i) => (i - m.ux) * (i - m.ux)));
+    const sigy = Math.sqrt(sumP(m, (_i, j) => (j - m.uy) * (j - m.uy)));
     if (sigx * sigy === 0) return 1;
+    const { cellI, cellJ, cellP, lv } = m;
     let corm = 0;
-    const n = lv.length;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const v = p[o + i * n + j];
-        if (v !== 0) corm += v * (lv[i] - c.ux) * (lv[j] - c.uy);
-      }
-    }
+    for (let c = 0; c < cellP.length; c++) corm += cellP[c] * (lv[cellI[c]] - m.ux) * (lv[cellJ[c]] - m.uy);
     return corm / (sigx * sigy + EPS);
   },
   // DifferenceAverage = sum_k k p_{x-y}(k)
-  DifferenceAverage: (_p, _o, c) => differenceAverage(c),
+  DifferenceAverage: (m) => differenceAverage(m),
   // DifferenceEntropy = -sum_k p_{x-y}(k) log2(p_{x-y}(k) + eps)
-  DifferenceEntropy: (_p, _o, c) => entropy(c.pxSuby),
+  DifferenceEntropy: (m) => entropy(m.pxSuby),
   // DifferenceVariance = sum_k (k - DA)^2 p_{x-y}(k)
-  DifferenceVariance: (_p, _o, c) => {
-    const da = differenceAverage(c);
+  DifferenceVariance: (m) => {
+    const da = differenceAverage(m);
     let s = 0;
-    for (let k = 0; k < c.pxSuby.length; k++) s += c.pxSuby[k] * ((k - da) * (k - da));
+    for (let k = 0; k < m.pxSuby.length; k++) s += m.pxSuby[k] * ((k - da) * (k - da));
     return s;
   },
   // JointEnergy = sum p(i,j)^2
-  JointEnergy: (p, o, _c, lv) => {
-    const nn = lv.length * lv.length;
+  JointEnergy: (m) => {
     let s = 0;
-    for (let k = 0; k < nn; k++) s += p[o + k] * p[o + k];
+    for (let c = 0; c < m.cellP.length; c++) s += m.cellP[c] * m.cellP[c];
     return s;
   },
   // JointEntropy = HXY = -sum p(i,j) log2(p(i,j) + eps)
-  JointEntropy: (_p, _o, c) => c.hxy,
+  JointEntropy: (m) => m.hxy,
   // Imc1 = (HXY - HXY1) / max(HX, HY), HXY1 = -sum p(i,j) log2(px(i) py(j) + eps); 0 when max(HX, HY) = 0
-  Imc1: (p, o, c, lv) => {
-    const hx = entropy(c.px);
-    const hy = entropy(c.py);
-    const hxy1 = -sumPxy(p, o, c, lv.length, (pij, pxpy) => pij * Math.log2(pxpy + EPS));
+  Imc1: (m) => {
+    const hx = entropy(m.px);
+    const hy = entropy(m.py);
+    const { cellI, cellJ, cellP, px, py } = m;
+    let hxy1 = 0;
+    for (let c = 0; c < cellP.length; c++) hxy1 -= cellP[c] * Math.log2(px[cellI[c]] * py[cellJ[c]] + EPS);
     const div = Math.max(hx, hy);
-    return div !== 0 ? (c.hxy - hxy1) / div : 0;
+    return div !== 0 ? (m.hxy - hxy1) / div : 0;
   },
   // Imc2 = sqrt(1 - e^(-2 (HXY2 - HXY))), HXY2 = -sum px(i) py(j) log2(px(i) py(j) + eps); 0 when HXY2 = HXY
-  Imc2: (p, o, c, lv) => {
-    const hxy2 = -sumPxy(p, o, c, lv.length, (_pij, pxpy) => pxpy * Math.log2(pxpy + EPS));
-    if (hxy2 === c.hxy) return 0;
-    return Math.sqrt(1 - Math.pow(Math.E, -2 * (hxy2 - c.hxy)));
+  Imc2: (m) => {
+    const { px, py } = m;
+    const n = px.length;
+    let hxy2 = 0;
+    for (let i = 0; i < n; i++) {
+      if (px[i] === 0) continue;
+      for (let j = 0; j < n; j++) {
+        const pxpy = px[i] * py[j];
+        if (pxpy !== 0) hxy2 -= pxpy * Math.log2(pxpy + EPS);
+      }
+    }
+    if (hxy2 === m.hxy) return 0;
+    return Math.sqrt(1 - Math.pow(Math.E, -2 * (hxy2 - m.hxy)));
   },
   // Idm = sum_k p_{x-y}(k) / (1 + k^2)
-  Idm: (_p, _o, c) => sumK(c.pxSuby, (k) => 1 + k * k),
+  Idm: (m) => sumK(m.pxSuby, (k) => 1 + k * k),
   // Idmn = sum_k p_{x-y}(k) / (1 + k^2 / Ng^2)
-  Idmn: (_p, _o, c, _lv, ng) => sumK(c.pxSuby, (k) => 1 + (k * k) / (ng * ng)),
+  Idmn: (m, ng) => sumK(m.pxSuby, (k) => 1 + (k * k) / (ng * ng)),
   // Id = sum_k p_{x-y}(k) / (1 + k)
-  Id: (_p, _o, c) => sumK(c.pxSuby, (k) => 1 + k),
+  Id: (m) => sumK(m.pxSuby, (k) => 1 + k),
   // Idn = sum_k p_{x-y}(k) / (1 + k / Ng)
-  Idn: (_p, _o, c, _lv, ng) => sumK(c.pxSuby, (k) => 1 + k / ng),
+  Idn: (m, ng) => sumK(m.pxSuby, (k) => 1 + k / ng),
   // InverseVariance = sum_{k>=1} p_{x-y}(k) / k^2
-  InverseVariance: (_p, _o, c) => {
+  InverseVariance: (m) => {
     let s = 0;
-    for (let k = 1; k < c.pxSuby.length; k++) s += c.pxSuby[k] / (k * k);
+    for (let k = 1; k < m.pxSuby.length; k++) s += m.pxSuby[k] / (k * k);
     return s;
   },
   // MaximumProbability = max p(i,j)
-  MaximumProbability: (p, o, _c, lv) => {
-    const nn = lv.length * lv.length;
-    let m = -Infinity;
-    for (let k = 0; k < nn; k++) if (p[o + k] > m || Number.isNaN(p[o + k])) m = p[o + k];
-    return m;
+  MaximumProbability: (m) => {
+    let max = 0;
+    for (let c = 0; c < m.cellP.length; c++) if (m.cellP[c] > max || Number.isNaN(m.cellP[c])) max = m.cellP[c];
+    return max;
   },
   // SumAverage = sum_k k p_{x+y}(k), k = 2..2Ng
-  SumAverage: (_p, _o, c) => {
+  SumAverage: (m) => {
     let s = 0;
-    for (let k = 0; k < c.pxAddy.length; k++) s += (k + 2) * c.pxAddy[k];
+    for (let k = 0; k < m.pxAddy.length; k++) s += (k + 2) * m.pxAddy[k];
     return s;
   },
   // SumEntropy = -sum_k p_{x+y}(k) log2(p_{x+y}(k) + eps)
-  SumEntropy: (_p, _o, c) => entropy(c.pxAddy),
+  SumEntropy: (m) => entropy(m.pxAddy),
   // SumSquares = sum (i - mu_x)^2 p(i,j)
-  SumSquares: (p, o, c, lv) => sumP(p, o, lv, (i) => (i - c.ux) * (i - c.ux)),
+  SumSquares: (m) => sumP(m, (i) => (i - m.ux) * (i - m.ux)),
 };
 
-function differenceAverage(c: Coefficients): number {
+function differenceAverage(m: AngleMatrix): number {
   let s = 0;
-  for (let k = 0; k < c.pxSuby.length; k++) s += k * c.pxSuby[k];
+  for (let k = 0; k < m.pxSuby.length; k++) s += k * m.pxSuby[k];
   return s;
 }
 
@@ -375,24 +404,13 @@ function sumK(v: Float64Array, divisor: (k: number) => number): number {
   return s;
 }
 
-function sumPxy(p: Float64Array, o: number, c: Coefficients, n: number, f: (pij: number, pxpy: number) => number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const pxpy = c.px[i] * c.py[j];
-      if (pxpy !== 0) s += f(p[o + i * n + j], pxpy); // p(i,j) = 0 too when px(i) py(j) = 0
-    }
-  }
-  return s;
-}
-
 /** Features of a GLCM set: per matrix, then nanmean over the matrices. */
 export function glcmFeatures(m: GlcmMatrix, enabled: readonly string[]): Record<string, number> {
   const names = featuresToCompute(glcmInfo, enabled);
   const n = m.levels.length;
   const nn = n * n;
-  const coeffs: Coefficients[] = [];
-  for (let a = 0; a < m.count; a++) coeffs.push(coefficients(m.p, a * nn, m.levels, m.ng));
+  const matrices: AngleMatrix[] = [];
+  for (let a = 0; a < m.count; a++) matrices.push(angleMatrix(m.p, a * nn, m.levels, m.ng));
   const values = new Float64Array(m.count);
   const out: Record<string, number> = {};
   for (const name of names) {
@@ -402,10 +420,10 @@ export function glcmFeatures(m: GlcmMatrix, enabled: readonly string[]): Record<
         out[name] = 1;
         continue;
       }
-      for (let a = 0; a < m.count; a++) values[a] = mccOfMatrix(m.p, a * nn, coeffs[a], n);
+      for (let a = 0; a < m.count; a++) values[a] = mccOfMatrix(matrices[a]);
     } else {
       const f = perAngle[name];
-      for (let a = 0; a < m.count; a++) values[a] = f(m.p, a * nn, coeffs[a], m.levels, m.ng);
+      for (let a = 0; a < m.count; a++) values[a] = f(matrices[a], m.ng);
     }
     // JointAverage uses numpy.mean (NaN propagates); every other feature numpy.nanmean.
     out[name] = name === 'JointAverage' ? mean(values) : nanMean(values);

@@ -49,7 +49,35 @@ export function featuresToCompute(info: FeatureClassInfo, enabled: readonly stri
   return out;
 }
 
-/** Per-axis loop bounds [lo, hi) so that index + offset stays inside [0, n). */
-export function span(n: number, offset: number): [number, number] {
-  return [Math.max(0, -offset), Math.min(n, n - offset)];
+/** The ROI voxels of a crop, in index order: linear index, coordinates and level index. */
+export interface RoiVoxels {
+  count: number;
+  index: Int32Array;
+  x: Int32Array;
+  y: Int32Array;
+  z: Int32Array;
+  /** index among the present grey levels (levelIndexImage) */
+  level: Int32Array;
+}
+
+/** Lists the voxels with levelIndex >= 0 of a crop of size [nx, ny, nz]. */
+export function roiVoxels(levelIndex: Int32Array, size: readonly number[]): RoiVoxels {
+  const [nx, ny, nz] = size;
+  let count = 0;
+  for (let v = 0; v < levelIndex.length; v++) if (levelIndex[v] >= 0) count++;
+  const out: RoiVoxels = { count, index: new Int32Array(count), x: new Int32Array(count), y: new Int32Array(count), z: new Int32Array(count), level: new Int32Array(count) };
+  let r = 0;
+  for (let z = 0, v = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++, v++) {
+        if (levelIndex[v] < 0) continue;
+        out.index[r] = v;
+        out.x[r] = x;
+        out.y[r] = y;
+        out.z[r] = z;
+        out.level[r++] = levelIndex[v];
+      }
+    }
+  }
+  return out;
 }
