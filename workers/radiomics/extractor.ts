@@ -31,7 +31,7 @@ import {
   type Settings,
 } from './settings.ts';
 import { boxSize, checkRoi, geometryMismatch, MaskError, selectLabel, type BoundingBox } from './mask.ts';
-import { normalizeImage } from './normalize.ts';
+import { normalizationOf, normalizeImage, type Normalization } from './normalize.ts';
 import { checkRoiInsideImage, resampleForPyRadiomics, resampleRoi } from './resample.ts';
 import { cropArray, cropGeometry, cropVolume, paddedBox } from './crop.ts';
 import { resegmentRoi } from './resegment.ts';
@@ -221,16 +221,22 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
     diagnostics.push(...maskEntries('original', roi, maskIn, { original: maskIn }));
   }
   let image: Volume = imageIn;
+  const resampling = s.interpolator !== null && s.resampledPixelSpacing !== null;
+  let normalization: Normalization | null = null;
   if (s.normalize) {
     if (hasNonFinite(image.data)) throw new ExtractionError('image: NaN or infinite voxels; normalize needs finite values over the whole image');
-    image = normalizeImage(image, s);
+    normalization = normalizationOf(image, s);
+    // With resampling the normalized image is only needed on the resampled grid.
+    if (!resampling) image = normalizeImage(image, normalization);
   }
-  if (s.interpolator !== null && s.resampledPixelSpacing !== null) {
-    const r = resampleForPyRadiomics(image, roi, maskGeometry, {
-      resampledPixelSpacing: s.resampledPixelSpacing,
-      interpolator: s.interpolator,
-      padDistance: s.padDistance,
-    });
+  if (resampling) {
+    const r = resampleForPyRadiomics(
+      image,
+      roi,
+      maskGeometry,
+      { resampledPixelSpacing: s.resampledPixelSpacing!, interpolator: s.interpolator!, padDistance: s.padDistance },
+      normalization,
+    );
     image = r.image;
     roi = r.roi;
     maskGeometry = r.geometry;

@@ -44,7 +44,16 @@ function sums(d: ArrayLike<number>, integer: boolean): { sum: number; sumSq: num
   return { sum, sumSq };
 }
 
-export function normalizeImage(image: Volume, s: NormalizeSettings): Volume<Float64Array> {
+/** The per-voxel map of normalizeImage: v -> clamp((v + shift) * scale, +-outliers) * k. */
+export interface Normalization {
+  shift: number;
+  scale: number;
+  outliers: number | null;
+  k: number;
+}
+
+/** The whole image's statistics, as ITK's NormalizeImageFilter takes them. */
+export function normalizationOf(image: Volume, s: NormalizeSettings): Normalization {
   const d = image.data;
   const n = d.length;
   const integer = !(d instanceof Float32Array || d instanceof Float64Array);
@@ -53,18 +62,27 @@ export function normalizeImage(image: Volume, s: NormalizeSettings): Volume<Floa
   const variance = (sumSq - (sum * sum) / n) / (n - 1);
   const sigma = Math.sqrt(variance);
   if (!(sigma > 0)) throw new Error('normalize: the image is constant (standard deviation 0), it cannot be normalized');
-  const shift = -mean;
-  const scale = 1.0 / sigma;
-  const out = new Float64Array(n);
-  const outliers = s.removeOutliers;
-  const k = s.normalizeScale;
-  for (let i = 0; i < n; i++) {
-    let v = (d[i] + shift) * scale;
-    if (outliers !== null) {
-      if (v > outliers) v = outliers;
-      else if (v < -outliers) v = -outliers;
-    }
-    out[i] = v * k;
+  return { shift: -mean, scale: 1.0 / sigma, outliers: s.removeOutliers, k: s.normalizeScale };
+}
+
+/** Applies the normalization to v[0 .. n) in place (values already converted to double). */
+export function applyNormalization(v: Float64Array, n: number, m: Normalization): void {
+  const { shift, scale, outliers, k } = m;
+  if (outliers === null) {
+    for (let i = 0; i < n; i++) v[i] = (v[i] + shift) * scale * k;
+    return;
   }
+  for (let i = 0; i < n; i++) {
+    let x = (v[i] + shift) * scale;
+    if (x > outliers) x = outliers;
+    else if (x < -outliers) x = -outliers;
+    v[i] = x * k;
+  }
+}
+
+export function normalizeImage(image: Volume, s: NormalizeSettings | Normalization): Volume<Float64Array> {
+  const m = 'shift' in s ? s : normalizationOf(image, s);
+  const out = Float64Array.from(image.data);
+  applyNormalization(out, out.length, m);
   return { size: [...image.size], spacing: [...image.spacing], origin: [...image.origin], direction: [...image.direction], data: out };
 }

@@ -21,12 +21,15 @@
  *
  * Then `resampleForPyRadiomics` is PyRadiomics's resampleImage: the new grid covers the
  * ROI's bounding box plus padDistance voxels of the new spacing, aligned to the mask's
- * origin corner.
+ * origin corner. It can take the whole-image normalization PyRadiomics applies before
+ * resampling and apply it line by line (same operations, same values) instead of
+ * materialising a normalized copy of the whole image.
  */
 import type { Geometry, Mat3, Vec3, Volume, VoxelArray } from '../io/volume.ts';
 import type { InterpolatorName } from './settings.ts';
 import { MaskError, roiBoundingBox, type BoundingBox } from './mask.ts';
 import { cropArray, cropGeometry, cropVolume } from './crop.ts';
+import { applyNormalization, normalizeImage, type Normalization } from './normalize.ts';
 import { itkContinuousIndexToPhysical, itkIndexToPhysical, itkPhysicalToContinuousIndex } from './itk-geometry.ts';
 
 export type InterpolationKind = 'nearest' | 'linear' | 'bspline';
@@ -130,7 +133,14 @@ function dataToCoefficients1D(s: Float64Array, n: number): void {
  * passes only where the block needs them. Values are the ones ITK's full-volume filter
  * gives at those voxels.
  */
-function bsplineCoefficientBlock(input: Volume, x0: number, x1: number, y0: number, y1: number): { c: Float64Array; bx: number } {
+function bsplineCoefficientBlock(
+  input: Volume,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  normalization: Normalization | null,
+): { c: Float64Array; bx: number } {
   const [nx, ny, nz] = input.size;
   const d = input.data;
   const bx = x1 - x0 + 1;
@@ -140,7 +150,8 @@ function bsplineCoefficientBlock(input: Volume, x0: number, x1: number, y0: numb
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++) {
       const base = nx * (y + ny * z);
-      for (let x = 0; x < nx; x++) scratch[x] = d[base + x];
+      scratch.set(d.subarray(base, base + nx)); // converts to double natively
+      if (normalization) applyNormalization(scratch, nx, normalization);
       dataToCoefficients1D(scratch, nx);
       const cb = bx * (y + ny * z) - x0;
       for (let x = x0; x <= x1; x++) c[cb + x] = scratch[x];
@@ -200,9 +211,11 @@ function isInside(cx: number, cy: number, cz: number, size: Vec3): boolean {
  * ITK ResampleImageFilter of `input` onto grid `out` (identity transform), output of the
  * input's pixel type. Voxels that map outside the input get 0.
  */
-export function resampleVolume(input: Volume, out: Geometry, kind: InterpolationKind): Volume {
+export function resampleVolume(input: Volume, out: Geometry, kind: InterpolationKind, normalization: Normalization | null = null): Volume {
+  if (normalization && kind !== 'bspline') return resampleVolume(normalizeImage(input, normalization), out, kind);
   const n = out.size[0] * out.size[1] * out.size[2];
-  const data = new (input.data.constructor as ArrayCtor)(n);
+  // the output has the input's pixel type (the normalized image's is float64)
+  const data = normalization ? new Float64Array(n) : new (input.data.constructor as ArrayCtor)(n);
   const cast = castFunction(data);
   const [inx, iny, inz] = input.size;
   const src = input.data;
@@ -241,7 +254,7 @@ export function resampleVolume(input: Volume, out: Geometry, kind: Interpolation
       }
     });
     if (xhi < 0) return { ...copyGeometry(out), data };
-    const { c, bx } = bsplineCoefficientBlock(input, xlo, xhi, ylo, yhi);
+    const { c, bx } = bsplineCoefficientBlock(input, xlo, xhi, ylo, yhi, normalization);
     const plane = bx * iny;
     const w = new Float64Array(12);
     const ix = new Int32Array(4);
@@ -364,6 +377,7 @@ export function resampleForPyRadiomics(
   roi: Uint8Array,
   maskGeometry: Geometry,
   s: { resampledPixelSpacing: number[]; interpolator: InterpolatorName; padDistance: number },
+  normalization: Normalization | null = null,
 ): ResampledCase {
   const maskSpacing = maskGeometry.spacing;
   let spacing = s.resampledPixelSpacing.map((v, i) => (v === 0 ? maskSpacing[i] : v));
@@ -378,7 +392,8 @@ export function resampleForPyRadiomics(
     const lo = nb.lo.map((v) => Math.max(v - s.padDistance, 0)) as Vec3;
     const hi = nb.hi.map((v, a) => Math.min(v + s.padDistance, image.size[a] - 1)) as Vec3;
     const grid = cropGeometry(image, lo, hi);
-    return { image: cropVolume(image, lo, hi), roi: cropArray(onImage, image.size, lo, hi), geometry: grid };
+    const crop = cropVolume(image, lo, hi);
+    return { image: normalization ? normalizeImage(crop, normalization) : crop, roi: cropArray(onImage, image.size, lo, hi), geometry: grid };
   }
 
   const ratio = [0, 1, 2].map((a) => maskSpacing[a] / spacing[a]);
@@ -400,7 +415,7 @@ export function resampleForPyRadiomics(
     origin: itkContinuousIndexToPhysical(maskGeometry, originIndex),
     direction: [...maskGeometry.direction] as Mat3,
   };
-  const resampledImage = resampleVolume(image, grid, interpolationKind(s.interpolator));
+  const resampledImage = resampleVolume(image, grid, interpolationKind(s.interpolator), normalization);
   const resampledRoi = resampleRoi(roi, maskGeometry, grid);
   return { image: resampledImage, roi: resampledRoi, geometry: grid };
 }
