@@ -95,6 +95,27 @@ describe('extractor API', () => {
   });
 });
 
+describe('preCrop', () => {
+  it("filters run on the box grown by padDistance, the region of the filter references' padded images; the derived images equal them", () => {
+    const FILTERS = resolve(process.cwd(), '../shared/conformance/filters');
+    const p = parseParams('imageType: {Wavelet: {}}\nfeatureClass: {firstorder: null}\nsetting: {preCrop: true}');
+    const prepared = prepareCase(breastImage, breastMask, p);
+    const ref = readNrrd(readFileSync(join(FILTERS, 'breast1_padded_wavelet-HLL.nrrd')), 'breast1_padded_wavelet-HLL.nrrd');
+    expect(prepared.image.size).toEqual(ref.size);
+    expect(prepared.image.origin).toEqual(ref.origin);
+    // features of our derived images = the same classes on the reference images, cropped to the ROI box
+    const ours = extract(breastImage, breastMask, p).features;
+    for (const band of ['LLH', 'HLL', 'HHH', 'LLL']) {
+      const img = readNrrd(readFileSync(join(FILTERS, `breast1_padded_wavelet-${band}.nrrd`)));
+      const onRef = extract(img, withData(img, prepared.roi), params({}, { firstorder: null })).features;
+      for (const [k, v] of Object.entries(onRef)) {
+        const name = k.replace('original_', `wavelet-${band}_`);
+        expect(Math.abs(ours[name] - v), name).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(v)));
+      }
+    }
+  });
+});
+
 describe('bad input', () => {
   it('empty mask: error', () => {
     const empty = withData(breastMask, new Int16Array(breastMask.data.length));
