@@ -137,21 +137,27 @@ export function maskEntries(
   let n = 0;
   for (let i = 0; i < roi.length; i++) n += roi[i];
   out.push([`${p}VoxelNum`, String(n)]);
-  out.push([`${p}VolumeNum`, String(countComponents(roi, geometry.size))]);
-  const com = centerOfMassIndex(roi, geometry.size);
+  out.push([`${p}VolumeNum`, String(countComponents(roi, geometry.size, bb))]);
+  const com = centerOfMassIndex(roi, geometry.size, bb);
   out.push([`${p}CenterOfMassIndex`, floatTuple(com)]);
   out.push([`${p}CenterOfMass`, floatTuple(itkContinuousIndexToPhysical(geometry, com))]);
   if (opts.image) {
     const v = new Float64Array(n);
     let min = Infinity;
     let max = -Infinity;
-    for (let i = 0, k = 0; i < roi.length; i++) {
-      if (!roi[i]) continue;
-      const x = opts.image[i];
-      v[k++] = x;
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
+    const [nx, ny] = geometry.size;
+    let k = 0;
+    for (let z = bb.lo[2]; z <= bb.hi[2]; z++)
+      for (let y = bb.lo[1]; y <= bb.hi[1]; y++) {
+        const base = nx * (y + ny * z);
+        for (let i = base + bb.lo[0]; i <= base + bb.hi[0]; i++) {
+          if (!roi[i]) continue;
+          const x = opts.image[i];
+          v[k++] = x;
+          if (x < min) min = x;
+          if (x > max) max = x;
+        }
+      }
     out.push([`${p}Mean`, pyFloat(npSum(v) / n)]);
     out.push([`${p}Minimum`, pyFloat(min)]);
     out.push([`${p}Maximum`, pyFloat(max)]);

@@ -149,8 +149,8 @@ export function checkRoi(roi: Uint8Array, size: Vec3, s: RoiChecks, source = 'ma
  * with FullyConnectedOn, as PyRadiomics's diagnostics VolumeNum uses). Works on the ROI's
  * bounding box, where every component lies.
  */
-export function countComponents(roi: Uint8Array, size: Vec3): number {
-  const bb = roiBoundingBox(roi, size);
+export function countComponents(roi: Uint8Array, size: Vec3, box?: BoundingBox): number {
+  const bb = box ?? roiBoundingBox(roi, size);
   if (!bb) return 0;
   const [nx, ny, nz] = boxSize(bb);
   const nxy = nx * ny;
@@ -189,23 +189,26 @@ export function countComponents(roi: Uint8Array, size: Vec3): number {
   return count;
 }
 
-/** Mean index (x, y, z) of the ROI voxels (numpy mean of np.where coordinates). */
-export function centerOfMassIndex(roi: Uint8Array, size: Vec3): Vec3 {
+/** Mean index (x, y, z) of the ROI voxels (numpy mean of np.where coordinates); `box` bounds the scan. */
+export function centerOfMassIndex(roi: Uint8Array, size: Vec3, box?: BoundingBox): Vec3 {
   const [nx, ny, nz] = size;
+  const lo = box?.lo ?? [0, 0, 0];
+  const hi = box?.hi ?? [nx - 1, ny - 1, nz - 1];
   let sx = 0;
   let sy = 0;
   let sz = 0;
   let n = 0;
-  let i = 0;
-  for (let z = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++) {
-        if (roi[i] === 0) continue;
+  for (let z = lo[2]; z <= hi[2]; z++)
+    for (let y = lo[1]; y <= hi[1]; y++) {
+      const base = nx * (y + ny * z);
+      for (let x = lo[0]; x <= hi[0]; x++) {
+        if (roi[base + x] === 0) continue;
         sx += x;
         sy += y;
         sz += z;
         n++;
       }
+    }
   // Integer sums are exact in double below 2^53, so the order numpy adds them in does not matter.
   return [sx / n, sy / n, sz / n];
 }

@@ -1,3 +1,5 @@
+import type { VoxelArray } from '../io/volume.ts';
+
 /**
  * SHA-1 (FIPS 180-4), synchronous and DOM-free, for PyRadiomics's
  * `diagnostics_Image-original_Hash` / `diagnostics_Mask-original_Hash` (SimpleITK's
@@ -63,8 +65,33 @@ function compressWords(h: Int32Array, w: Int32Array): void {
   h[4] = (h[4] + e) | 0;
 }
 
+/**
+ * Node's native hash when the engine runs in Node (CLI, worker_threads), found at run time
+ * so that browser bundles never import a Node module; the JavaScript path elsewhere.
+ * Both give the same digest (sha1.test.ts).
+ */
+interface NodeHash {
+  update(data: Uint8Array): NodeHash;
+  digest(encoding: 'hex'): string;
+}
+const nodeCrypto = (() => {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const mod = proc?.getBuiltinModule?.('node:crypto') as { createHash?: (algorithm: string) => NodeHash } | undefined;
+    return mod?.createHash ? mod : null;
+  } catch {
+    return null;
+  }
+})();
+
 /** Hex SHA-1 of the bytes. */
 export function sha1Hex(bytes: Uint8Array): string {
+  if (nodeCrypto) return nodeCrypto.createHash!('sha1').update(bytes).digest('hex');
+  return sha1HexJs(bytes);
+}
+
+/** The JavaScript implementation (used where Node's crypto is absent). */
+export function sha1HexJs(bytes: Uint8Array): string {
   const h = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0);
   const w = new Int32Array(80);
   return finish(h, w, bytes, bytes.length);
@@ -75,7 +102,24 @@ export function sha1Hex(bytes: Uint8Array): string {
  * buffer: PyRadiomics hashes the mask after `sitk.Cast(mask, sitkUInt32)` (negative
  * integers wrap, floats truncate toward zero).
  */
-export function sha1HexOfUint32(values: ArrayLike<number>, float: boolean): string {
+export function sha1HexOfUint32(values: VoxelArray, float: boolean): string {
+  if (nodeCrypto) {
+    // cast a chunk at a time into one small buffer
+    const hash = nodeCrypto.createHash!('sha1');
+    const chunk = new Uint32Array(65536);
+    for (let i = 0; i < values.length; i += chunk.length) {
+      const m = Math.min(chunk.length, values.length - i);
+      // TypedArray#set converts with ToUint32: truncation toward zero, then modulo 2^32
+      chunk.set(values.subarray(i, i + m));
+      hash.update(littleEndianBytes(chunk.subarray(0, m)));
+    }
+    return hash.digest('hex');
+  }
+  return sha1HexOfUint32Js(values, float);
+}
+
+/** The JavaScript implementation of sha1HexOfUint32. */
+export function sha1HexOfUint32Js(values: ArrayLike<number>, float: boolean): string {
   const h = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0);
   const w = new Int32Array(80);
   const n = values.length;
