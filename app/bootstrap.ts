@@ -5,16 +5,13 @@
  */
 import { readNrrd } from '../workers/io/nrrd.ts';
 import { onKeyCommand, installKeyboard } from './components/keyboard.ts';
-import { demoDismissed } from './import/persistence.ts';
+import { demoDismissed, ROI_EXTRA } from './import/persistence.ts';
 import { loadPhase, onForgotten, onImported, phaseVolumeId, restorePersisted } from './import/studyService.ts';
 import { addErrors, appStore, type SeriesEntry } from './store/appStore.ts';
 import { setRoiMask, removeRoi } from './viewer/roi.ts';
 import { clearSelection, selectSeries, showPhase } from './viewer/studyView.ts';
 import { installTestHooks } from './viewer/testHooks.ts';
 import { viewerStore } from './viewer/viewerStore.ts';
-
-/** Name of the extra file that carries a study's reader-1 ROI (NRRD on the DCE grid). */
-export const ROI_EXTRA = 'roi-reader1.nrrd';
 
 function preferred(entries: SeriesEntry[]): SeriesEntry | undefined {
   return entries.find((e) => e.item.kind === 'dce') ?? entries[0];

@@ -161,3 +161,19 @@ export async function seriesItems(page: Page): Promise<{ slices: number; phases:
     })),
   );
 }
+
+/** Folders under the app's OPFS "studies" directory (one per saved study). */
+export async function storedStudies(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    let dir: FileSystemDirectoryHandle;
+    try {
+      dir = await root.getDirectoryHandle('studies');
+    } catch {
+      return 0;
+    }
+    let n = 0;
+    for await (const _entry of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) n++;
+    return n;
+  });
+}

@@ -66,6 +66,13 @@ export function ImportControls() {
         <input type="file" multiple ref={folderRef} data-testid="dicom-folder-input" onChange={onPick} hidden />
       </label>
       <span className="hint">or drop files and folders anywhere</span>
+      <button
+        title="Generate the synthetic demo study again (not for clinical use)"
+        data-testid="open-demo"
+        onClick={() => void import('./demoStudy.ts').then((m) => m.openDemoStudy())}
+      >
+        Demo study
+      </button>
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay">
           Drop DICOM files or folders to import them (they stay in this browser)

@@ -60,10 +60,9 @@ export function PhasePanel() {
           const dt = ph.time !== undefined && t0 !== undefined ? ph.time - t0 : undefined;
           return (
             <li key={raw} data-testid="phase-row" data-raw={raw} className={p === current ? 'current' : ''}>
-              <button className="link" onClick={() => void showPhase(p)}>
-                {p === 0 ? 'pre' : `post ${p}`}
+              <button className="link" title={ph.label} onClick={() => void showPhase(p)}>
+                {p}: {p === 0 ? 'pre' : `post ${p}`}
               </button>{' '}
-              <span className="phase-label">{ph.label}</span>{' '}
               <span className="phase-time">
                 {clock(ph.time)}
                 {dt !== undefined && p > 0 ? ` (+${dt.toFixed(0)} s)` : ''}

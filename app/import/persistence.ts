@@ -23,6 +23,9 @@ export interface PersistedStudy {
 }
 
 const ROOT = 'studies';
+
+/** Name of the extra file that carries a study's reader-1 ROI (NRRD on the DCE grid). */
+export const ROI_EXTRA = 'roi-reader1.nrrd';
 const PARALLEL_WRITES = 8;
 
 export function persistenceAvailable(): boolean {
@@ -41,12 +44,19 @@ async function writeFile(dir: FileSystemDirectoryHandle, name: string, data: Blo
   await writable.close();
 }
 
-/** Saves a study's files (and extras), then its description. */
+/** Thrown by saveStudy when the study was forgotten while being saved. */
+export class SaveCancelled extends Error {}
+
+/**
+ * Saves a study's files (and extras), then its description. `cancelled()` is polled
+ * between files: a study forgotten while it is being saved is not written to the end.
+ */
 export async function saveStudy(
   study: Omit<PersistedStudy, 'fileNames' | 'extras' | 'savedAt'>,
   files: { name: string; blob: Blob }[],
   extras: { name: string; data: Blob | ArrayBuffer }[] = [],
   onProgress?: (done: number, total: number) => void,
+  cancelled: () => boolean = () => false,
 ): Promise<void> {
   const dir = await (await studiesDir()).getDirectoryHandle(study.key, { create: true });
   const filesDir = await dir.getDirectoryHandle('files', { create: true });
@@ -54,6 +64,7 @@ export async function saveStudy(
   let done = 0;
   const worker = async () => {
     while (next < files.length) {
+      if (cancelled()) throw new SaveCancelled(study.key);
       const n = next++;
       await writeFile(filesDir, String(n), files[n].blob);
       done++;
@@ -62,6 +73,7 @@ export async function saveStudy(
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, files.length) }, worker));
   for (const e of extras) await writeFile(dir, e.name, e.data);
+  if (cancelled()) throw new SaveCancelled(study.key);
   const record: PersistedStudy = {
     ...study,
     fileNames: files.map((f) => f.name),

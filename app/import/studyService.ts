@@ -155,9 +155,12 @@ async function persistStudies(
   // Let the first phase render first: saving competes for the disk and the CPU.
   await whenIdle();
   for (const study of studies) {
+    if (forgotten.has(study.key)) continue;
     const names = sourcesOf(byStudy.get(study.studyInstanceUID) ?? []);
     const chosen = files.filter((f) => names.has(f.name));
     const job = startJob(`Saving study in the browser (${chosen.length} files)`, chosen.length);
+    let resolveSave!: () => void;
+    savesInProgress.set(study.key, new Promise<void>((r) => (resolveSave = r)));
     try {
       await persistence.saveStudy(
         {
@@ -172,15 +175,23 @@ async function persistStudies(
         chosen,
         options.extras ?? [],
         (done, total) => job.progress(done, total),
+        () => forgotten.has(study.key),
       );
       appStore.set((s) => ({ studies: s.studies.map((x) => (x.key === study.key ? { ...x, persisted: true } : x)) }));
     } catch (e) {
+      if (e instanceof persistence.SaveCancelled) continue;
       addErrors([{ file: study.description || study.studyInstanceUID, message: `could not be saved in the browser: ${(e as Error).message}` }]);
     } finally {
       job.finish();
+      resolveSave();
+      savesInProgress.delete(study.key);
     }
   }
 }
+
+/** Studies forgotten during this session (a save in progress stops for them). */
+const forgotten = new Set<string>();
+const savesInProgress = new Map<string, Promise<void>>();
 
 let busyCount = 0;
 const idleWaiters: (() => void)[] = [];
@@ -236,6 +247,8 @@ export async function forgetStudy(studyKey: string): Promise<void> {
   const stillUsed = new Set(appStore.get().series.map((e) => e.importId));
   for (const id of imports) if (!stillUsed.has(id)) void dicomWorker().release(id);
   if (study?.demo) persistence.setDemoDismissed(true);
+  forgotten.add(studyKey);
+  await savesInProgress.get(studyKey);
   await persistence.forgetStudy(studyKey);
 }
 
