@@ -169,8 +169,8 @@ export function drawLesionShape(rng: Prng, shape: LesionShape, diameter: number,
 export function drawReader2(rng: Prng, g: LesionGeometry): void {
   const bumps: { dir: Vec3; amplitude: number }[] = [];
   const n = 3 + rng.int(3);
-  for (let m = 0; m < n; m++) bumps.push({ dir: unitVector(rng), amplitude: rng.normal() * 0.8 });
-  g.reader2 = { bias: rng.normal() * 0.4, bumps };
+  for (let m = 0; m < n; m++) bumps.push({ dir: unitVector(rng), amplitude: rng.normal() * 1.0 });
+  g.reader2 = { bias: rng.normal() * 0.5, bumps };
 }
 
 export interface LesionRaster {
