@@ -48,44 +48,34 @@ export function interpolationKind(name: InterpolatorName): InterpolationKind {
 }
 
 /**
- * Calls `visit(o, cx, cy, cz)` for every output voxel o (x fastest) with the input
- * continuous index ITK computes for it.
+ * The input continuous indices ITK computes for output line (j, k): cx, cy, cz[0 .. nx).
  */
-function forEachContinuousIndex(
-  input: Geometry,
-  out: Geometry,
-  visit: (o: number, cx: number, cy: number, cz: number) => void,
-): void {
-  const [nx, ny, nz] = out.size;
-  let o = 0;
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++) {
-      const s = itkPhysicalToContinuousIndex(input, itkIndexToPhysical(out, 0, j, k));
-      const e = itkPhysicalToContinuousIndex(input, itkIndexToPhysical(out, nx, j, k));
-      const v0 = e[0] - s[0];
-      const v1 = e[1] - s[1];
-      const v2 = e[2] - s[2];
-      for (let i = 0; i < nx; i++, o++) {
-        const a = i / nx;
-        visit(o, s[0] + a * v0, s[1] + a * v1, s[2] + a * v2);
-      }
-    }
+function lineIndices(input: Geometry, out: Geometry, j: number, k: number, cx: Float64Array, cy: Float64Array, cz: Float64Array): void {
+  const nx = out.size[0];
+  const s = itkPhysicalToContinuousIndex(input, itkIndexToPhysical(out, 0, j, k));
+  const e = itkPhysicalToContinuousIndex(input, itkIndexToPhysical(out, nx, j, k));
+  const v0 = e[0] - s[0];
+  const v1 = e[1] - s[1];
+  const v2 = e[2] - s[2];
+  for (let i = 0; i < nx; i++) {
+    const a = i / nx;
+    cx[i] = s[0] + a * v0;
+    cy[i] = s[1] + a * v1;
+    cz[i] = s[2] + a * v2;
+  }
 }
 
 type ArrayCtor = { new (n: number): VoxelArray };
 
-/** Clamp to the pixel type's range, then C-cast (ITK CastPixelWithBoundsChecking). */
-function castFunction(data: VoxelArray): ((v: number) => number) | null {
-  let lo: number;
-  let hi: number;
+/** The pixel type's range for ITK's CastPixelWithBoundsChecking (clamp, then C-cast); null for floats. */
+function integerRange(data: VoxelArray): [number, number] | null {
   if (data instanceof Float64Array || data instanceof Float32Array) return null; // assignment rounds as static_cast does
-  if (data instanceof Int8Array) [lo, hi] = [-128, 127];
-  else if (data instanceof Uint8Array) [lo, hi] = [0, 255];
-  else if (data instanceof Int16Array) [lo, hi] = [-32768, 32767];
-  else if (data instanceof Uint16Array) [lo, hi] = [0, 65535];
-  else if (data instanceof Int32Array) [lo, hi] = [-2147483648, 2147483647];
-  else [lo, hi] = [0, 4294967295];
-  return (v: number) => (v < lo ? lo : v > hi ? hi : Math.trunc(v));
+  if (data instanceof Int8Array) return [-128, 127];
+  if (data instanceof Uint8Array) return [0, 255];
+  if (data instanceof Int16Array) return [-32768, 32767];
+  if (data instanceof Uint16Array) return [0, 65535];
+  if (data instanceof Int32Array) return [-2147483648, 2147483647];
+  return [0, 4294967295];
 }
 
 // ---------------------------------------------------------------- cubic B-spline
@@ -93,24 +83,33 @@ function castFunction(data: VoxelArray): ((v: number) => number) | null {
 const POLE = Math.sqrt(3.0) - 2.0;
 const TOLERANCE = 1e-10;
 
-/** One line of BSplineDecompositionImageFilter::DataToCoefficients1D (order 3), in place on s[0..n). */
+const GAIN = (1.0 - POLE) * (1.0 - 1.0 / POLE); // c0 = 1.0 * (1 - z) * (1 - 1/z), evaluated left to right
+const HORIZON = Math.ceil(Math.log(TOLERANCE) / Math.log(Math.abs(POLE)));
+
+/**
+ * One line of BSplineDecompositionImageFilter::DataToCoefficients1D (order 3), in place on
+ * s[0..n). The gain is applied to the samples the causal initialisation reads first, and
+ * to the rest inside the causal recursion: the same two roundings per sample as ITK's
+ * separate gain loop.
+ */
 function dataToCoefficients1D(s: Float64Array, n: number): void {
   if (n === 1) return;
   const z = POLE;
-  let c0 = 1.0;
-  c0 = c0 * (1.0 - z) * (1.0 - 1.0 / z);
-  for (let i = 0; i < n; i++) s[i] *= c0;
+  const c0 = GAIN;
   // causal initialisation (mirror boundaries)
-  const horizon = Math.ceil(Math.log(TOLERANCE) / Math.log(Math.abs(z)));
   let zn = z;
-  if (horizon < n) {
+  if (HORIZON < n) {
+    for (let i = 0; i < HORIZON; i++) s[i] *= c0;
     let sum = s[0];
-    for (let i = 1; i < horizon; i++) {
+    for (let i = 1; i < HORIZON; i++) {
       sum += zn * s[i];
       zn *= z;
     }
     s[0] = sum;
+    for (let i = 1; i < HORIZON; i++) s[i] += z * s[i - 1];
+    for (let i = HORIZON; i < n; i++) s[i] = s[i] * c0 + z * s[i - 1];
   } else {
+    for (let i = 0; i < n; i++) s[i] *= c0;
     const iz = 1.0 / z;
     let z2n = Math.pow(z, n - 1);
     let sum = s[0] + z2n * s[n - 1];
@@ -121,8 +120,8 @@ function dataToCoefficients1D(s: Float64Array, n: number): void {
       z2n *= iz;
     }
     s[0] = sum / (1.0 - zn * zn);
+    for (let i = 1; i < n; i++) s[i] += z * s[i - 1];
   }
-  for (let i = 1; i < n; i++) s[i] += z * s[i - 1];
   s[n - 1] = (z / (z * z - 1.0)) * (z * s[n - 2] + s[n - 1]);
   for (let i = n - 2; i >= 0; i--) s[i] = z * (s[i + 1] - s[i]);
 }
@@ -209,84 +208,98 @@ function isInside(cx: number, cy: number, cz: number, size: Vec3): boolean {
 
 /**
  * ITK ResampleImageFilter of `input` onto grid `out` (identity transform), output of the
- * input's pixel type. Voxels that map outside the input get 0.
+ * input's pixel type (float64 when `normalization` is applied on the way). Voxels that map
+ * outside the input get 0.
  */
 export function resampleVolume(input: Volume, out: Geometry, kind: InterpolationKind, normalization: Normalization | null = null): Volume {
   if (normalization && kind !== 'bspline') return resampleVolume(normalizeImage(input, normalization), out, kind);
-  const n = out.size[0] * out.size[1] * out.size[2];
-  // the output has the input's pixel type (the normalized image's is float64)
-  const data = normalization ? new Float64Array(n) : new (input.data.constructor as ArrayCtor)(n);
-  const cast = castFunction(data);
+  const [onx, ony, onz] = out.size;
+  const data = normalization ? new Float64Array(onx * ony * onz) : new (input.data.constructor as ArrayCtor)(onx * ony * onz);
+  const range = integerRange(data);
+  const lo = range ? range[0] : -Infinity;
+  const hi = range ? range[1] : Infinity;
   const [inx, iny, inz] = input.size;
   const src = input.data;
-  const put = cast ? (o: number, v: number) => (data[o] = cast(v)) : (o: number, v: number) => (data[o] = v);
+  const cx = new Float64Array(onx);
+  const cy = new Float64Array(onx);
+  const cz = new Float64Array(onx);
 
-  if (kind === 'nearest') {
-    forEachContinuousIndex(input, out, (o, cx, cy, cz) => {
-      if (!isInside(cx, cy, cz, input.size)) return;
-      const x = Math.floor(cx + 0.5);
-      const y = Math.floor(cy + 0.5);
-      const z = Math.floor(cz + 0.5);
-      put(o, src[x + inx * (y + iny * z)]);
-    });
-  } else if (kind === 'linear') {
-    forEachContinuousIndex(input, out, (o, cx, cy, cz) => {
-      if (!isInside(cx, cy, cz, input.size)) return;
-      put(o, linearAt(src, input.size, cx, cy, cz));
-    });
-  } else {
-    // First pass: the coefficient block the samples need.
-    let xlo = inx;
+  let c: Float64Array = new Float64Array(0);
+  let bx = 0;
+  let plane = 0;
+  let xlo = 0;
+  if (kind === 'bspline') {
+    // First pass: the block of coefficients the samples need.
+    xlo = inx;
     let xhi = -1;
     let ylo = iny;
     let yhi = -1;
-    forEachContinuousIndex(input, out, (_o, cx, cy, cz) => {
-      if (!isInside(cx, cy, cz, input.size)) return;
-      const sx = bsplineSupportStart(cx);
-      const sy = bsplineSupportStart(cy);
-      for (let t = 0; t < 4; t++) {
-        const mx = mirror(sx + t, inx);
-        const my = mirror(sy + t, iny);
-        if (mx < xlo) xlo = mx;
-        if (mx > xhi) xhi = mx;
-        if (my < ylo) ylo = my;
-        if (my > yhi) yhi = my;
-      }
-    });
-    if (xhi < 0) return { ...copyGeometry(out), data };
-    const { c, bx } = bsplineCoefficientBlock(input, xlo, xhi, ylo, yhi, normalization);
-    const plane = bx * iny;
-    const w = new Float64Array(12);
-    const ix = new Int32Array(4);
-    const iy = new Int32Array(4);
-    const iz = new Int32Array(4);
-    forEachContinuousIndex(input, out, (o, cx, cy, cz) => {
-      if (!isInside(cx, cy, cz, input.size)) return;
-      const sx = bsplineSupportStart(cx);
-      const sy = bsplineSupportStart(cy);
-      const sz = bsplineSupportStart(cz);
-      bsplineWeights(cx, sx, w, 0);
-      bsplineWeights(cy, sy, w, 4);
-      bsplineWeights(cz, sz, w, 8);
-      for (let t = 0; t < 4; t++) {
-        ix[t] = mirror(sx + t, inx) - xlo;
-        iy[t] = bx * mirror(sy + t, iny);
-        iz[t] = plane * mirror(sz + t, inz);
-      }
-      // EvaluateAtContinuousIndexInternal: p = ix + 4 iy + 16 iz, w = ((1 * wx) * wy) * wz
-      let v = 0.0;
-      for (let kz = 0; kz < 4; kz++)
-        for (let ky = 0; ky < 4; ky++)
-          for (let kx = 0; kx < 4; kx++) {
-            let ww = 1.0;
-            ww *= w[kx];
-            ww *= w[4 + ky];
-            ww *= w[8 + kz];
-            v += ww * c[ix[kx] + iy[ky] + iz[kz]];
+    for (let k = 0; k < onz; k++)
+      for (let j = 0; j < ony; j++) {
+        lineIndices(input, out, j, k, cx, cy, cz);
+        for (let i = 0; i < onx; i++) {
+          if (!isInside(cx[i], cy[i], cz[i], input.size)) continue;
+          const sx = bsplineSupportStart(cx[i]);
+          const sy = bsplineSupportStart(cy[i]);
+          for (let t = 0; t < 4; t++) {
+            const mx = mirror(sx + t, inx);
+            const my = mirror(sy + t, iny);
+            if (mx < xlo) xlo = mx;
+            if (mx > xhi) xhi = mx;
+            if (my < ylo) ylo = my;
+            if (my > yhi) yhi = my;
           }
-      put(o, v);
-    });
+        }
+      }
+    if (xhi < 0) return { ...copyGeometry(out), data };
+    ({ c, bx } = bsplineCoefficientBlock(input, xlo, xhi, ylo, yhi, normalization));
+    plane = bx * iny;
   }
+  const w = new Float64Array(12);
+  const ix = new Int32Array(4);
+  const iy = new Int32Array(4);
+  const iz = new Int32Array(4);
+  let o = 0;
+  for (let k = 0; k < onz; k++)
+    for (let j = 0; j < ony; j++) {
+      lineIndices(input, out, j, k, cx, cy, cz);
+      for (let i = 0; i < onx; i++, o++) {
+        const x = cx[i];
+        const y = cy[i];
+        const z = cz[i];
+        if (!isInside(x, y, z, input.size)) continue; // default pixel value 0
+        let v: number;
+        if (kind === 'nearest') {
+          v = src[Math.floor(x + 0.5) + inx * (Math.floor(y + 0.5) + iny * Math.floor(z + 0.5))];
+        } else if (kind === 'linear') {
+          v = linearAt(src, input.size, x, y, z);
+        } else {
+          const sx = bsplineSupportStart(x);
+          const sy = bsplineSupportStart(y);
+          const sz = bsplineSupportStart(z);
+          bsplineWeights(x, sx, w, 0);
+          bsplineWeights(y, sy, w, 4);
+          bsplineWeights(z, sz, w, 8);
+          for (let t = 0; t < 4; t++) {
+            ix[t] = mirror(sx + t, inx) - xlo;
+            iy[t] = bx * mirror(sy + t, iny);
+            iz[t] = plane * mirror(sz + t, inz);
+          }
+          // EvaluateAtContinuousIndexInternal: p = ix + 4 iy + 16 iz, w = ((1 * wx) * wy) * wz
+          v = 0.0;
+          for (let kz = 0; kz < 4; kz++)
+            for (let ky = 0; ky < 4; ky++)
+              for (let kx = 0; kx < 4; kx++) {
+                let ww = 1.0;
+                ww *= w[kx];
+                ww *= w[4 + ky];
+                ww *= w[8 + kz];
+                v += ww * c[ix[kx] + iy[ky] + iz[kz]];
+              }
+        }
+        data[o] = range ? (v < lo ? lo : v > hi ? hi : Math.trunc(v)) : v;
+      }
+    }
   return { ...copyGeometry(out), data };
 }
 
