@@ -72,6 +72,31 @@ export interface GlmnetFit {
   nvars: number;
 }
 
+/** sum_i a[ao + i] * b[bo + i], i < n (unrolled: this and axpy are the hot loops of the solver) */
+function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    s0 += a[ao + i] * b[bo + i];
+    s1 += a[ao + i + 1] * b[bo + i + 1];
+  }
+  if (i < n) s0 += a[ao + i] * b[bo + i];
+  return s0 + s1;
+}
+
+/** y[i] -= d * x[xo + i], i < n */
+function axpy(y: Float64Array, d: number, x: Float64Array, xo: number, n: number): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    y[i] -= d * x[xo + i];
+    y[i + 1] -= d * x[xo + i + 1];
+    y[i + 2] -= d * x[xo + i + 2];
+    y[i + 3] -= d * x[xo + i + 3];
+  }
+  for (; i < n; i++) y[i] -= d * x[xo + i];
+}
+
 /** A column-major copy of n rows of p values. */
 export function columnMajor(rows: readonly ArrayLike<number>[], p: number): Float64Array {
   const n = rows.length;
@@ -182,8 +207,7 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
   for (let j = 0; j < p; j++) {
     if (!ju[j]) continue;
     const c = j * n;
-    let g = 0;
-    for (let i = 0; i < n; i++) g += r[i] * X[c + i];
+    const g = dot(r, 0, X, c, n);
     ga[j] = Math.abs(g);
   }
 
@@ -238,10 +262,10 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
       }
       // Weighted least squares by coordinate descent (glmnet's order): a full pass over the
       // strong set, then passes over the active set until they converge, repeated until a full
-      // pass converges. Full passes update the residual r explicitly; active-set passes use
-      // covariance updates instead (the gradients x_a'r of the active set are kept current
-      // through the weighted Gram matrix of the active set), which gives the same iterates in
-      // O(nin^2) rather than O(n nin) per pass.
+      // pass converges. Full passes update the residual r explicitly; long runs of active-set
+      // passes use covariance updates instead (the gradients x_a'r of the active set are kept
+      // current through the weighted Gram matrix of the active set), which gives the same
+      // iterates in O(nin^2) rather than O(n nin) per pass.
       gramSize = 0;
       while (true) {
         // full pass
@@ -250,8 +274,7 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
         for (let k = 0; k < p; k++) {
           if (!strong[k]) continue;
           const c = k * n;
-          let g = 0;
-          for (let i = 0; i < n; i++) g += r[i] * X[c + i];
+          const g = dot(r, 0, X, c, n);
           const bk = b[k];
           const u = g + xv[k] * bk;
           const au = Math.abs(u) - vp[k] * ab;
@@ -265,7 +288,7 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
           b[k] = nb;
           const dd = xv[k] * d * d;
           if (dd > dlx) dlx = dd;
-          for (let i = 0; i < n; i++) r[i] -= d * VX[c + i];
+          axpy(r, d, VX, c, n);
         }
         let rsum = 0;
         for (let i = 0; i < n; i++) rsum += r[i];
@@ -277,73 +300,133 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
         }
         if (dlx < shr || nlp > maxit) break;
 
-        // active-set passes by covariance updates
-        if (nin > gramCap) {
-          while (gramCap < nin) gramCap *= 2;
-          gram = new Float64Array(gramCap * gramCap); // recomputed below
-          gramSize = 0;
-        }
-        for (let a = gramSize; a < nin; a++) {
-          // column a of the Gram matrix (sum_i v x_a x_a'), and sum_i v x_a
-          const ca = activeList[a] * n;
-          for (let a2 = 0; a2 <= a; a2++) {
-            const cb = activeList[a2] * n;
-            let sg = 0;
-            for (let i = 0; i < n; i++) sg += VX[ca + i] * X[cb + i];
-            gram[a * gramCap + a2] = sg;
-            gram[a2 * gramCap + a] = sg;
-          }
-          let sc = 0;
-          for (let i = 0; i < n; i++) sc += VX[ca + i];
-          colV[a] = sc;
-        }
-        gramSize = nin;
-        rsum = 0;
-        for (let i = 0; i < n; i++) rsum += r[i];
-        for (let a = 0; a < nin; a++) {
-          const c = activeList[a] * n;
-          let g = 0;
-          for (let i = 0; i < n; i++) g += r[i] * X[c + i];
-          gradA[a] = g;
-          bSync[a] = b[activeList[a]];
-        }
-        const b0Sync = b0;
+        // Passes over the active set. The first updates the explicit residual (O(n) per
+        // coordinate); if it does not converge, the following passes use covariance updates
+        // (O(nin) per coordinate after an O(n nin^2) weighted Gram matrix of the active set),
+        // which give the same iterates: most active phases take tens of passes.
+        let activePasses = 0;
+        let covariance = false;
+        let b0Sync = b0;
         while (true) {
           nlp++;
+          activePasses++;
           dlx = 0;
-          for (let a = 0; a < nin; a++) {
-            const k = activeList[a];
-            const bk = b[k];
-            const u = gradA[a] + xv[k] * bk;
-            const au = Math.abs(u) - vp[k] * ab;
-            const nb = au > 0 ? (u > 0 ? au : -au) / (xv[k] + vp[k] * dem) : 0;
-            if (nb === bk) continue;
-            const d = nb - bk;
-            b[k] = nb;
-            const dd = xv[k] * d * d;
-            if (dd > dlx) dlx = dd;
-            const row = a * gramCap;
-            for (let a2 = 0; a2 < nin; a2++) gradA[a2] -= d * gram[row + a2];
-            rsum -= d * colV[a];
+          if (!covariance && activePasses > 1) {
+            covariance = true;
+            if (nin > gramCap) {
+              while (gramCap < nin) gramCap *= 2;
+              gram = new Float64Array(gramCap * gramCap);
+              gramSize = 0;
+            }
+            for (let a = gramSize; a < nin; a++) {
+              // column a of the weighted Gram matrix (sum_i v x_a x_a'), and sum_i v x_a; two
+              // entries per sweep over the observations
+              const ca = activeList[a] * n;
+              let a2 = 0;
+              for (; a2 + 1 <= a; a2 += 2) {
+                const cb = activeList[a2] * n;
+                const cd = activeList[a2 + 1] * n;
+                let s1 = 0;
+                let s2 = 0;
+                for (let i = 0; i < n; i++) {
+                  const t = VX[ca + i];
+                  s1 += t * X[cb + i];
+                  s2 += t * X[cd + i];
+                }
+                gram[a * gramCap + a2] = s1;
+                gram[a2 * gramCap + a] = s1;
+                gram[a * gramCap + a2 + 1] = s2;
+                gram[(a2 + 1) * gramCap + a] = s2;
+              }
+              for (; a2 <= a; a2++) {
+                const cb = activeList[a2] * n;
+                const sg = dot(VX, ca, X, cb, n);
+                gram[a * gramCap + a2] = sg;
+                gram[a2 * gramCap + a] = sg;
+              }
+              let sc = 0;
+              for (let i = 0; i < n; i++) sc += VX[ca + i];
+              colV[a] = sc;
+            }
+            gramSize = nin;
+            rsum = 0;
+            for (let i = 0; i < n; i++) rsum += r[i];
+            for (let a = 0; a < nin; a++) {
+              const c = activeList[a] * n;
+              const g = dot(r, 0, X, c, n);
+              gradA[a] = g;
+              bSync[a] = b[activeList[a]];
+            }
+            b0Sync = b0;
           }
-          const e0 = rsum / xmz;
-          if (e0 !== 0) {
-            b0 += e0;
-            dlx = Math.max(dlx, xmz * e0 * e0);
-            for (let a2 = 0; a2 < nin; a2++) gradA[a2] -= e0 * colV[a2];
-            rsum -= e0 * xmz;
+          if (covariance) {
+            for (let a = 0; a < nin; a++) {
+              const k = activeList[a];
+              const bk = b[k];
+              const u = gradA[a] + xv[k] * bk;
+              const au = Math.abs(u) - vp[k] * ab;
+              const nb = au > 0 ? (u > 0 ? au : -au) / (xv[k] + vp[k] * dem) : 0;
+              if (nb === bk) continue;
+              const d = nb - bk;
+              b[k] = nb;
+              const dd = xv[k] * d * d;
+              if (dd > dlx) dlx = dd;
+              const row = a * gramCap;
+              let a2 = 0;
+              for (; a2 + 3 < nin; a2 += 4) {
+                gradA[a2] -= d * gram[row + a2];
+                gradA[a2 + 1] -= d * gram[row + a2 + 1];
+                gradA[a2 + 2] -= d * gram[row + a2 + 2];
+                gradA[a2 + 3] -= d * gram[row + a2 + 3];
+              }
+              for (; a2 < nin; a2++) gradA[a2] -= d * gram[row + a2];
+              rsum -= d * colV[a];
+            }
+            const e0 = rsum / xmz;
+            if (e0 !== 0) {
+              b0 += e0;
+              dlx = Math.max(dlx, xmz * e0 * e0);
+              for (let a2 = 0; a2 < nin; a2++) gradA[a2] -= e0 * colV[a2];
+              rsum -= e0 * xmz;
+            }
+          } else {
+            for (let a = 0; a < nin; a++) {
+              const k = activeList[a];
+              const c = k * n;
+              const g = dot(r, 0, X, c, n);
+              const bk = b[k];
+              const u = g + xv[k] * bk;
+              const au = Math.abs(u) - vp[k] * ab;
+              const nb = au > 0 ? (u > 0 ? au : -au) / (xv[k] + vp[k] * dem) : 0;
+              if (nb === bk) continue;
+              const d = nb - bk;
+              b[k] = nb;
+              const dd = xv[k] * d * d;
+              if (dd > dlx) dlx = dd;
+              axpy(r, d, VX, c, n);
+            }
+            let rs = 0;
+            for (let i = 0; i < n; i++) rs += r[i];
+            const e0 = rs / xmz;
+            if (e0 !== 0) {
+              b0 += e0;
+              dlx = Math.max(dlx, xmz * e0 * e0);
+              for (let i = 0; i < n; i++) r[i] -= e0 * v[i];
+            }
           }
           if (dlx < shr || nlp > maxit) break;
         }
-        // bring the explicit residual up to date for the next full pass
-        for (let a = 0; a < nin; a++) {
-          const d = b[activeList[a]] - bSync[a];
-          if (d === 0) continue;
-          const c = activeList[a] * n;
-          for (let i = 0; i < n; i++) r[i] -= d * VX[c + i];
+        if (covariance) {
+          // bring the explicit residual up to date for the next full pass
+          for (let a = 0; a < nin; a++) {
+            const d = b[activeList[a]] - bSync[a];
+            if (d === 0) continue;
+            const c = activeList[a] * n;
+            axpy(r, d, VX, c, n);
+          }
+          const dd0 = b0 - b0Sync;
+          if (dd0 !== 0) for (let i = 0; i < n; i++) r[i] -= dd0 * v[i];
         }
-        const dd0 = b0 - b0Sync;
-        if (dd0 !== 0) for (let i = 0; i < n; i++) r[i] -= dd0 * v[i];
         if (nlp > maxit) break;
       }
       // new quadratic approximation at the current fit
@@ -376,8 +459,7 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
         for (let j = 0; j < p; j++) {
           if (strong[j] || !ju[j]) continue;
           const c = j * n;
-          let g = 0;
-          for (let i = 0; i < n; i++) g += r[i] * X[c + i];
+          const g = dot(r, 0, X, c, n);
           ga[j] = Math.abs(g);
           if (ga[j] > ab * vp[j]) {
             strong[j] = 1;
