@@ -8,21 +8,19 @@
  *   DIR/<id>/mask-reader2.nrrd reader 2's mask (the reproducibility subset only)
  *
  * Every sub-folder of DIR is a patient, its name the id. The extraction runs on the worker
- * pool in cohort mode (one patient per worker at a time, the next one read while the
- * workers compute); rows are written in id order whatever the completion order, in the
+ * pool in cohort mode: one patient per worker at a time, read (../cohort-source.ts) and
+ * extracted in the worker; rows are written in id order whatever the completion order, in the
  * features CSV format (docs/features-csv.md) that `her2 fit` reads. A patient that fails is
  * named on stderr with the reason and the others go on; the exit code is then 1.
  */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { CliError, all, one, parseArgs, required } from '../cli-args.ts';
-import { loadSeriesVolume } from '../dicom-dir.ts';
+import { READER1_MASK, READER2_MASK, type PatientSource } from '../cohort-source.ts';
 import { parseJobs } from '../jobs.ts';
 import { formatFeaturesCsv, type FeatureRow } from '../../workers/io/features-csv.ts';
-import { readNrrd } from '../../workers/io/nrrd.ts';
 import { parseParams, parseSettingArg, withSettings, type ExtractionParams, type GivenValue } from '../../workers/radiomics/settings.ts';
-import type { CohortCase, CohortInput, CohortResult } from '../../workers/radiomics/pool/pool.ts';
+import type { CohortCase, CohortResult } from '../../workers/radiomics/pool/pool.ts';
 import { createNodeExtractionPool } from '../../workers/radiomics/pool/node.ts';
 
 export const USAGE = `usage: her2 cohort --dir DIR --params P.yaml --out features.csv [options]
@@ -40,19 +38,13 @@ export const USAGE = `usage: her2 cohort --dir DIR --params P.yaml --out feature
 Progress goes to stderr. A patient that fails is named there with the reason; the others
 are written, and the exit code is 1.`;
 
-const READER1 = 'mask.nrrd';
-const READER2 = 'mask-reader2.nrrd';
+const READER1 = READER1_MASK;
+const READER2 = READER2_MASK;
+const SOURCE_MODULE = new URL('../cohort-source.ts', import.meta.url).href;
 
 async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then(
     (s) => s.isDirectory(),
-    () => false,
-  );
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
     () => false,
   );
 }
@@ -82,29 +74,10 @@ export async function patientIds(dir: string): Promise<string[]> {
   return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** One patient as the pool reads it: phase N's image, reader 1's mask, reader 2's when wanted and present. */
-function patientCase(dir: string, id: string, phase: number, reader2: boolean, warn: (m: string) => void): CohortCase {
-  return {
-    id,
-    load: async (): Promise<CohortInput> => {
-      const folder = join(dir, id);
-      const phaseDir = join(folder, `phase-${phase}`);
-      if (!(await isDirectory(phaseDir))) throw new Error(`no folder phase-${phase} (expected ${phaseDir} with the DICOM files of phase ${phase})`);
-      const image = await loadSeriesVolume(phaseDir, { onWarning: (w) => warn(`${id}: ${w}`) }).catch((e: Error) => {
-        throw new Error(`phase-${phase}: ${e.message.split('\n')[0]}`);
-      });
-      const readMask = async (file: string) => {
-        const path = join(folder, file);
-        const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-          throw new Error(`${file}: ${e.code === 'ENOENT' ? 'not found' : e.message}`);
-        });
-        return readNrrd(bytes, `${id}/${file}`);
-      };
-      const masks = [{ name: 'reader1', mask: await readMask(READER1) }];
-      if (reader2 && (await exists(join(folder, READER2)))) masks.push({ name: 'reader2', mask: await readMask(READER2) });
-      return { image, masks };
-    },
-  };
+/** One patient, read in a worker by ../cohort-source.ts (its DICOM decoding runs in parallel too). */
+function patientCase(dir: string, id: string, phase: number, reader2: boolean): CohortCase {
+  const arg: PatientSource = { dir, id, phase, reader2 };
+  return { id, source: { module: SOURCE_MODULE, arg } };
 }
 
 function clock(seconds: number): string {
@@ -181,7 +154,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const progress = progressReporter(ids.length);
   const warn = (m: string) => progress.log(`her2 cohort: warning: ${m}`);
-  const cases = ids.map((id) => patientCase(dir, id, phase, outReader2 !== undefined, warn));
+  const cases = ids.map((id) => patientCase(dir, id, phase, outReader2 !== undefined));
   const pool = createNodeExtractionPool(Math.min(jobs, ids.length));
   let results: CohortResult[];
   const failed: string[] = [];
@@ -189,6 +162,7 @@ export async function run(argv: string[]): Promise<number> {
     results = await pool.extractCohort(cases, params, {
       onCaseDone: (r, done) => {
         const problems = r.error ? [r.error] : r.masks.filter((m) => m.error).map((m) => `${m.name === 'reader1' ? READER1 : READER2}: ${m.error}`);
+        for (const w of r.warnings ?? []) warn(`${r.id}: ${w}`);
         for (const p of problems) progress.log(`her2 cohort: ${r.id}: ${p}`);
         if (problems.length) failed.push(r.id);
         for (const m of r.masks) for (const w of m.result?.warnings ?? []) warn(`${r.id} (${m.name}): ${w}`);

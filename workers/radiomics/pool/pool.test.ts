@@ -255,4 +255,28 @@ describe('cohort mode: one case per worker', () => {
       expect(differences(out[i].masks[0].result!, single)).toEqual([]);
     }
   });
+
+  it('cases read inside the workers (source: a loader module), with progress per case', async () => {
+    const p = params(PAPER);
+    const loader = new URL('./test-loader.ts', import.meta.url).href;
+    const source = (id: string) => ({ module: loader, arg: { image: join(DATA, `${id}_image.nrrd`), mask: join(DATA, `${id}_label.nrrd`) } });
+    const events = new Map<string, number>();
+    const out = await shared.extractCohort(
+      [
+        { id: 'breast1', source: source('breast1') },
+        { id: 'missing', source: { module: loader, arg: { image: join(DATA, 'missing_image.nrrd'), mask: '' } } },
+        { id: 'brain1', source: source('brain1') },
+      ],
+      p,
+      { onProgress: (id) => events.set(id, (events.get(id) ?? 0) + 1) },
+    );
+    expect(out.map((r) => r.id)).toEqual(['breast1', 'missing', 'brain1']);
+    expect(out[1].error).toMatch(/missing_image\.nrrd/);
+    expect(out[0].warnings).toEqual([`read ${join(DATA, 'breast1_image.nrrd')}`]);
+    for (const [i, id] of [[0, 'breast1'], [2, 'brain1']] as const) {
+      expect(differences(out[i].masks[0].result!, extract(cases[id].image, cases[id].mask, p))).toEqual([]);
+      // prepare + shape + 11 derived images x 5 classes, all delivered before the call returned
+      expect(events.get(id)).toBe(2 + 11 * 5);
+    }
+  });
 });

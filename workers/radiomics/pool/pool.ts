@@ -16,7 +16,9 @@
  * `extract(image, mask, params)` bit for bit and key for key.
  *
  * extractCohort: many cases, one case per worker at a time (a whole `extract` per mask in
- * the worker); the next case is loaded while the workers compute. A case that fails is
+ * the worker); each case is read either in the worker (`source`: a loader module the worker
+ * imports, so reading runs in parallel too) or here (`load`: the next case is read while
+ * the workers compute, and its arrays are moved to the worker). A case that fails is
  * reported with its error and the others go on.
  *
  * Cancel (AbortSignal): queued tasks are dropped; running ones stop at their next check
@@ -27,10 +29,10 @@ import * as Comlink from 'comlink';
 import type { Volume } from '../../io/volume.ts';
 import { assemble, ExtractionCancelled, type ExtractionResult, type PreparedCase, type ProgressEvent } from '../extractor.ts';
 import type { ExtractionParams } from '../settings.ts';
-import type { ExtractWorkerApi, MaskResult, PartResult, WorkerProgress } from './worker-api.ts';
+import type { CohortInput, ExtractWorkerApi, MaskResult, PartResult, ProgressSink, WorkerProgress } from './worker-api.ts';
 import { canShareMemory, encodeParams, transferList } from './wire.ts';
 
-export type { MaskResult } from './worker-api.ts';
+export type { CohortInput, CohortLoader, MaskResult } from './worker-api.ts';
 
 /** A started worker as the pool needs it. */
 export interface WorkerHandle {
@@ -61,17 +63,15 @@ export interface CaseOptions {
   transfer?: boolean;
 }
 
-/** One case of a cohort: its id and how to read its image and masks. */
-export interface CohortCase {
-  id: string;
-  load(): Promise<CohortInput>;
-}
-
-export interface CohortInput {
-  image: Volume;
-  /** e.g. [{ name: 'reader1', mask }, { name: 'reader2', mask }] */
-  masks: { name: string; mask: Volume }[];
-}
+/**
+ * One case of a cohort: its id and how to read its image and masks, either here (`load`:
+ * the arrays are then moved to a worker) or in the worker (`source`: the worker imports
+ * `module` and calls its `loadCohortInput(arg)`; `arg` must be structured-cloneable). With
+ * `source`, reading (e.g. decoding DICOM) runs in parallel too, so this thread stays idle.
+ */
+export type CohortCase =
+  | { id: string; load: () => Promise<CohortInput>; source?: undefined }
+  | { id: string; source: { module: string; arg: unknown }; load?: undefined };
 
 export interface CohortResult {
   id: string;
@@ -79,6 +79,8 @@ export interface CohortResult {
   masks: MaskResult[];
   /** set when the case could not be loaded or its worker died */
   error?: string;
+  /** the loader's warnings (e.g. DICOM import problems) */
+  warnings?: string[];
 }
 
 export interface CohortOptions {
@@ -87,7 +89,7 @@ export interface CohortOptions {
   onCaseDone?: (r: CohortResult, done: number, total: number) => void;
   /** progress inside the cases being extracted */
   onProgress?: (id: string, e: WorkerProgress) => void;
-  /** cases loaded ahead of a free worker (default 1) */
+  /** cases read (with `load`) ahead of a free worker (default 1) */
   prefetch?: number;
 }
 
@@ -106,6 +108,30 @@ interface Slot {
 interface Queued {
   run: (slot: Slot) => Promise<void>;
   reject: (reason: Error) => void;
+}
+
+/**
+ * A progress callback for one worker call, and a promise that resolves once every event
+ * the call sent has been delivered here. Progress travels on its own MessageChannel, so a
+ * call's result can overtake its last events; the worker releases the proxy after its last
+ * event (same channel, so in order), and comlink then runs the finalizer.
+ */
+function progressChannel(sink: ((e: WorkerProgress) => void) | undefined): { proxy: ProgressSink | undefined; drained: Promise<void> } {
+  if (!sink) return { proxy: undefined, drained: Promise.resolve() };
+  let drain: () => void = () => undefined;
+  const drained = new Promise<void>((resolve) => {
+    drain = resolve;
+  });
+  const callback = Object.assign((e: WorkerProgress) => sink(e), { [Comlink.finalizer]: () => drain() });
+  return { proxy: Comlink.proxy(callback), drained };
+}
+
+/** A worker call with progress: its result once all its progress events are delivered. */
+async function withProgress<T>(sink: ((e: WorkerProgress) => void) | undefined, call: (progress: ProgressSink | undefined) => Promise<T>): Promise<T> {
+  const ch = progressChannel(sink);
+  const result = await call(ch.proxy);
+  await ch.drained;
+  return result;
 }
 
 function message(e: unknown): string {
@@ -208,8 +234,7 @@ export class ExtractionPool {
     let done = 0;
     let total = 1;
     const report = opts.onProgress;
-    const sink = (e: WorkerProgress) => report?.({ ...e, done, total });
-    const progressProxy = () => (report ? Comlink.proxy(sink) : undefined);
+    const sink = report ? (e: WorkerProgress) => report({ ...e, done, total }) : undefined;
 
     const onWorker = <T>(fn: (slot: Slot) => Promise<T>): Promise<T> =>
       this.schedule(async (slot) => {
@@ -226,7 +251,7 @@ export class ExtractionPool {
       const prepared = await onWorker(async (slot) => {
         holders.add(slot);
         const img = opts.transfer ? Comlink.transfer(image, transferList([image.data, mask.data])) : image;
-        const p = (await slot.remote.prepare(job, img, mask, wire, this.shared, cancel, progressProxy())) as PreparedCase;
+        const p = (await withProgress(sink, (progress) => slot.remote.prepare(job, img, mask, wire, this.shared, cancel, progress))) as PreparedCase;
         slot.loaded.add(job);
         return p;
       });
@@ -246,9 +271,10 @@ export class ExtractionPool {
               await slot.remote.load(job, prepared);
               slot.loaded.add(job);
             }
-            const r = part.imageType === null
-              ? await slot.remote.shape(job, cancel, progressProxy())
-              : await slot.remote.imageType(job, part.imageType as PreparedCase['imageTypes'][number]['name'], cancel, progressProxy());
+            const imageType = part.imageType as PreparedCase['imageTypes'][number]['name'] | null;
+            const r = await withProgress(sink, (progress) =>
+              imageType === null ? slot.remote.shape(job, cancel, progress) : slot.remote.imageType(job, imageType, cancel, progress),
+            );
             done++;
             return [part.imageType, r];
           }).catch((e: unknown) => {
@@ -299,28 +325,36 @@ export class ExtractionPool {
     let next = 0;
     let done = 0;
 
+    const onWorker = <T>(fn: (slot: Slot) => Promise<T>): Promise<T> =>
+      this.schedule(async (slot) => {
+        if (signal?.aborted) throw new ExtractionCancelled();
+        running.add(slot);
+        try {
+          return await this.guarded(slot, fn(slot));
+        } finally {
+          running.delete(slot);
+        }
+      });
+
     const runOne = async (c: CohortCase): Promise<CohortResult> => {
-      let input: CohortInput;
+      const sink = opts.onProgress ? (e: WorkerProgress) => opts.onProgress!(c.id, e) : undefined;
       try {
-        input = await c.load();
-      } catch (e) {
-        return { id: c.id, masks: [], error: message(e) };
-      }
-      if (signal?.aborted) throw new ExtractionCancelled();
-      const arrays = [input.image.data, ...input.masks.map((m) => m.mask.data)];
-      const image = Comlink.transfer(input.image, transferList(arrays));
-      const progress = opts.onProgress ? Comlink.proxy((e: WorkerProgress) => opts.onProgress!(c.id, e)) : undefined;
-      try {
-        const masks = await this.schedule(async (slot) => {
-          if (signal?.aborted) throw new ExtractionCancelled();
-          running.add(slot);
-          try {
-            return await this.guarded(slot, slot.remote.extractCase(image, input.masks, wire, cancel, progress));
-          } finally {
-            running.delete(slot);
-          }
-        });
-        return { id: c.id, masks };
+        if (c.source) {
+          const { module, arg } = c.source;
+          const r = await onWorker((slot) => withProgress(sink, (progress) => slot.remote.extractSource(module, arg, wire, cancel, progress)));
+          return { id: c.id, masks: r.masks, warnings: r.warnings };
+        }
+        let input: CohortInput;
+        try {
+          input = await c.load();
+        } catch (e) {
+          return { id: c.id, masks: [], error: message(e) };
+        }
+        if (signal?.aborted) throw new ExtractionCancelled();
+        const arrays = [input.image.data, ...input.masks.map((m) => m.mask.data)];
+        const image = Comlink.transfer(input.image, transferList(arrays));
+        const masks = await onWorker((slot) => withProgress(sink, (progress) => slot.remote.extractCase(image, input.masks, wire, cancel, progress)));
+        return { id: c.id, masks, warnings: input.warnings ?? [] };
       } catch (e) {
         if (signal?.aborted) throw new ExtractionCancelled();
         return { id: c.id, masks: [], error: message(e) };
@@ -336,7 +370,9 @@ export class ExtractionPool {
         opts.onCaseDone?.(out[i], done, cases.length);
       }
     };
-    const lanes = Math.min(cases.length, this.size + Math.max(0, opts.prefetch ?? 1));
+    // cases read here get `prefetch` lanes more, so that one is read while the workers compute
+    const readHere = cases.some((c) => c.load);
+    const lanes = Math.min(cases.length, this.size + (readHere ? Math.max(0, opts.prefetch ?? 1) : 0));
     try {
       const settled = await Promise.allSettled(Array.from({ length: lanes }, lane));
       if (signal?.aborted) throw new ExtractionCancelled();

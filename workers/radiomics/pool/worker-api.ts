@@ -44,7 +44,38 @@ export interface MaskResult {
   error?: string;
 }
 
+/** What a cohort case reads into: the image, its masks, and the reader's warnings. */
+export interface CohortInput {
+  image: Volume;
+  /** e.g. [{ name: 'reader1', mask }, { name: 'reader2', mask }] */
+  masks: { name: string; mask: Volume }[];
+  warnings?: string[];
+}
+
+/** A module that reads cohort cases inside a worker (CohortCase.source). */
+export interface CohortLoader {
+  loadCohortInput(arg: unknown): Promise<CohortInput>;
+}
+
+export interface SourceResult {
+  masks: MaskResult[];
+  warnings: string[];
+}
+
 const prepared = new Map<number, PreparedCase>();
+
+function extractMasks(image: Volume, masks: { name: string; mask: Volume }[], params: WireParams, cancel: Int32Array | null, progress: ProgressSink | undefined): MaskResult[] {
+  const p = decodeParams(params);
+  const hooks = hooksOf(cancel, progress);
+  return masks.map(({ name, mask }) => {
+    try {
+      return { name, result: extract(image, mask, p, hooks) };
+    } catch (e) {
+      if (cancel && Atomics.load(cancel, 0) !== 0) throw e;
+      return { name, error: e instanceof Error ? e.message : String(e) };
+    }
+  });
+}
 
 function hooksOf(cancel: Int32Array | null, progress: ProgressSink | undefined, imageType?: string): ExtractionHooks {
   return {
@@ -117,16 +148,23 @@ export const extractWorkerApi = {
   /** A whole extraction per mask on one image (cohort mode); a failing mask does not stop the others. */
   extractCase(image: Volume, masks: { name: string; mask: Volume }[], params: WireParams, cancel: Int32Array | null, progress?: ProgressSink): MaskResult[] {
     try {
-      const p = decodeParams(params);
-      const hooks = hooksOf(cancel, progress);
-      return masks.map(({ name, mask }) => {
-        try {
-          return { name, result: extract(image, mask, p, hooks) };
-        } catch (e) {
-          if (cancel && Atomics.load(cancel, 0) !== 0) throw e;
-          return { name, error: e instanceof Error ? e.message : String(e) };
-        }
-      });
+      return extractMasks(image, masks, params, cancel, progress);
+    } finally {
+      releaseProgress(progress);
+    }
+  },
+
+  /**
+   * Cohort mode with the case read here: `(await import(module)).loadCohortInput(arg)` gives
+   * the image and masks (e.g. a DICOM folder read in this worker), then as extractCase.
+   * A case that cannot be read rejects with the loader's message.
+   */
+  async extractSource(module: string, arg: unknown, params: WireParams, cancel: Int32Array | null, progress?: ProgressSink): Promise<SourceResult> {
+    try {
+      const loader = (await import(/* @vite-ignore */ module)) as Partial<CohortLoader>;
+      if (typeof loader.loadCohortInput !== 'function') throw new Error(`extraction worker: ${module} exports no loadCohortInput`);
+      const input = await loader.loadCohortInput(arg);
+      return { masks: extractMasks(input.image, input.masks, params, cancel, progress), warnings: input.warnings ?? [] };
     } finally {
       releaseProgress(progress);
     }
