@@ -4,7 +4,8 @@
  * bytes. Elements carry their VR explicitly (the writers name it beside each tag, as PS3.6
  * lists it); values are padded to even length as PS3.5 section 7.1 requires (UI with a NUL,
  * other strings with a space, OB with a NUL). Sequences and items are written with defined
- * lengths.
+ * lengths. Text is ASCII; a data set whose PN/LO/SH/ST/LT/UT text needs more is written in
+ * UTF-8 with SpecificCharacterSet ISO_IR 192.
  *
  *   const ds: DataSet = [el(0x00100010, 'PN', 'Demo^Patient'), ...];
  *   const bytes = encodePart10(ds, { sopClassUID, sopInstanceUID });
@@ -114,14 +115,36 @@ class ByteSink {
   }
 }
 
-function asciiBytes(s: string, where: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7e) throw new Error(`${where}: only ASCII text is written (got '${s}')`);
-    out[i] = c;
+/** VRs whose text may hold characters beyond ASCII (PS3.5 6.1.2): written as UTF-8. */
+const EXTENDED_TEXT_VRS = new Set<VR>(['PN', 'LO', 'SH', 'ST', 'LT', 'UT']);
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7e) return false;
+  return true;
+}
+
+function textBytes(s: string, vr: VR, where: string): Uint8Array {
+  if (isAscii(s)) {
+    const out = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+    return out;
   }
-  return out;
+  if (!EXTENDED_TEXT_VRS.has(vr)) throw new Error(`${where}: only ASCII is allowed in ${vr} (got '${s}')`);
+  return new TextEncoder().encode(s);
+}
+
+/** Whether any text of the data set (items included) needs more than ASCII. */
+function needsUtf8(ds: DataSet): boolean {
+  for (const e of ds) {
+    if (e.vr === 'SQ') {
+      if (((e.value ?? []) as DataSet[]).some(needsUtf8)) return true;
+    } else if (EXTENDED_TEXT_VRS.has(e.vr)) {
+      const v = e.value;
+      const list = Array.isArray(v) ? v : [v];
+      if (list.some((x) => typeof x === 'string' && !isAscii(x))) return true;
+    }
+  }
+  return false;
 }
 
 function tagName(tag: number): string {
@@ -182,7 +205,7 @@ function valueBytes(e: Element): Uint8Array {
           return x;
         })
         .join('\\');
-      return asciiBytes(text, where);
+      return textBytes(text, e.vr, where);
     }
   }
 }
@@ -242,6 +265,8 @@ export function encodeDataSet(ds: DataSet): Uint8Array {
  * data set in explicit VR little endian.
  */
 export function encodePart10(ds: DataSet, meta: { sopClassUID: string; sopInstanceUID: string }): Uint8Array {
+  // Text beyond ASCII is written as UTF-8, declared by SpecificCharacterSet ISO_IR 192.
+  if (needsUtf8(ds)) ds = [...ds.filter((e) => e.tag !== 0x00080005), el(0x00080005, 'CS', 'ISO_IR 192')];
   const metaGroup = encodeDataSet([
     el(0x00020001, 'OB', new Uint8Array([0, 1])),
     el(0x00020002, 'UI', meta.sopClassUID),

@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Geometry, Mat3, Vec3, Volume } from '../volume.ts';
 import { dciodvfy } from './dciodvfy-support.ts';
-import { dicomLabToRgb, readSeg, rgbToDicomLab, SEG_CODES, type SegSegment, type SegSource, writeSeg } from './seg.ts';
+import { execFileSync } from 'node:child_process';
+import { scanDicom } from './index.ts';
+import { dicomLabToRgb, readSeg, rgbToDicomLab, SEG_CODES, type SegSegment, type SegSource, segSourceForPhase, writeSeg } from './seg.ts';
+import { formatTM } from './part10-writer.ts';
 import { uidFromParts } from './uid.ts';
 import { MR_IMAGE_STORAGE, writeMrSeries } from './write-mr.ts';
 
@@ -210,5 +213,40 @@ describe('readSeg on SEG files written by dcmjs (OHIF)', () => {
       expect(r.segments.map((s) => s.label)).toEqual(['Segment 1', 'Segment 2', 'Segment 3']);
       expectLabels(r.masks, mask, [1, 2, 3]);
     }
+  });
+});
+
+describe('segSourceForPhase', () => {
+  it('references an imported series (non-ASCII name kept in UTF-8) so that dciodvfy and pydicom accept the SEG', async () => {
+    const g = grid();
+    const series = writeMrSeries({ ...g, data: new Uint16Array(NX * NY * NZ).fill(200) }, {
+      patient: { name: 'Müller^Anna', id: 'Ü1', birthDate: '19650301', sex: 'F' },
+      study: { instanceUID: uidFromParts('src', 'study'), date: '20220301', time: '081500', id: '12', accessionNumber: 'A12', description: 'Mamma MRT' },
+      series: { instanceUID: uidFromParts('src', 'series'), number: 5, description: 'dyn', patientPosition: 'HFP', imageLaterality: 'L' },
+      frameOfReferenceUID: uidFromParts('src', 'for'),
+      equipment: { manufacturer: 'SIEMENS' },
+      acquisition: { date: '20220301', time: formatTM(30000), repetitionTime: 4.12, echoTime: 1.61, flipAngle: 10, scanningSequence: ['GR'], sequenceVariant: ['SP'], scanOptions: ['FS'], mrAcquisitionType: '3D' },
+      sopInstanceUID: (k) => uidFromParts('src', 'image', k),
+    });
+    saveAndValidate('utf8-source.dcm', series[0]);
+    const sources = series.map((b, k) => ({ name: `src/IM${k + 1}.dcm`, bytes: b.slice().buffer }));
+    const scan = scanDicom(sources);
+    expect(scan.errors).toEqual([]);
+    const item = scan.series[0];
+    const src = await segSourceForPhase(item, 0, (name) => sources.find((x) => x.name === name)!.bytes);
+    expect(src.sopInstanceUIDs).toEqual(Array.from({ length: NZ }, (_, k) => uidFromParts('src', 'image', k)));
+    expect(src.frameNumbers).toBeUndefined();
+    expect([src.sopClassUID, src.seriesInstanceUID, src.frameOfReferenceUID]).toEqual([MR_IMAGE_STORAGE, uidFromParts('src', 'series'), uidFromParts('src', 'for')]);
+    expect(src.patient.name).toBe('Müller^Anna');
+    const mask = labelMask({ ...item.phases[0].geometry });
+    const bytes = writeSeg(mask, src, [{ label: 1, name: 'Läsion' }], { date: '20220301', time: '090000' });
+    saveAndValidate('utf8.seg.dcm', bytes);
+    const py = execFileSync('/usr/bin/python3', ['-c', 'import sys, pydicom; ds = pydicom.dcmread(sys.argv[1]); print(ds.PatientName); print(ds.SegmentSequence[0].SegmentLabel); print(ds.SpecificCharacterSet)', join(dir, 'utf8.seg.dcm')], { encoding: 'utf8' });
+    expect(py.trim().split('\n')).toEqual(['Müller^Anna', 'Läsion', 'ISO_IR 192']);
+    const r = readSeg(bytes, item.phases[0].geometry, 'utf8.seg.dcm');
+    let mismatches = 0;
+    for (let i = 0; i < mask.data.length; i++) if ((mask.data[i] ? 1 : 0) !== r.masks[0].data[i]) mismatches++;
+    expect(mismatches).toBe(0);
+    expect(r.referencedSeriesInstanceUIDs).toEqual([uidFromParts('src', 'series')]);
   });
 });

@@ -27,6 +27,12 @@
  *     Structure" / SCT 4147007 "Mass"), AnatomicRegion (optional), and
  *     RecommendedDisplayCIELabValue converted from an sRGB colour.
  *
+ * Source of an imported study: `segSourceForPhase(item, phaseIndex, getBytes) -> SegSource`
+ *   builds `source` for a phase of a SeriesItem from the importer (scanDicom): one
+ *   referenced instance per slice (with its frame number for multi-frame instances), and
+ *   the patient, study, SOP class and frame of reference read from the phase's first file.
+ *   The mask is then a Volume on `phase.geometry`.
+ *
  * Reading: `readSeg(bytes, target, sourceName?, options?) -> ReadSegResult`
  *   - Accepts BINARY and FRACTIONAL Segmentation Storage and LABELMAP Segmentation Storage
  *     (1.2.840.10008.5.1.4.1.1.66.7, as dcmqi and Cornerstone 5 write it), in explicit or
@@ -51,6 +57,7 @@ import type { Geometry, Vec3, Volume } from '../volume.ts';
 import { geometryOf, indexToPhysical, physicalToIndex, voxelCount } from '../volume.ts';
 import { type DataSet, el, encodePart10, seq } from './part10-writer.ts';
 import { randomUid } from './uid.ts';
+import type { SeriesItem } from './types.ts';
 import type { DicomEquipment, DicomPatient } from './write-mr.ts';
 
 export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
@@ -393,6 +400,64 @@ export function writeSeg(mask: Volume, source: SegSource, segments: SegSegment[]
   if (source.study.description) ds.push(el(0x00081030, 'LO', source.study.description));
   if (eq.institution) ds.push(el(0x00080080, 'LO', eq.institution));
   return encodePart10(ds, { sopClassUID: SEGMENTATION_STORAGE, sopInstanceUID });
+}
+
+/**
+ * The SegSource of phase `phaseIndex` of an imported series item (see the file header).
+ * `getBytes(name)` returns a file's bytes by its DicomSource name, as for loadPhaseVolume.
+ */
+export async function segSourceForPhase(
+  item: SeriesItem,
+  phaseIndex: number,
+  getBytes: (name: string) => ArrayBuffer | Promise<ArrayBuffer>,
+): Promise<SegSource> {
+  const phase = item.phases.find((p) => p.index === phaseIndex);
+  if (!phase || phase.frames.length === 0) throw new SegError(`series ${item.seriesNumber} '${item.seriesDescription}': no phase ${phaseIndex}`);
+  const first = phase.frames[0];
+  let ds: ParsedDataSet;
+  const bytes = new Uint8Array(await getBytes(first.source));
+  try {
+    ds = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
+  } catch (e) {
+    throw new SegError(`${first.source}: not a readable DICOM file (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const need = (tag: number, name: string) => {
+    const v = str(ds, tag);
+    if (!v) throw new SegError(`${first.source}: no ${name}; a SEG cannot reference this image`);
+    return v;
+  };
+  // Person names and descriptions in the file's character set (UTF-8 or Latin-1).
+  const utf8 = (str(ds, 0x00080005) ?? '').includes('ISO_IR 192');
+  const text = (tag: number): string | undefined => {
+    const e = ds.elements[tagKey(tag)];
+    if (!e || !e.length) return undefined;
+    const t = new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(bytes.subarray(e.dataOffset, e.dataOffset + e.length));
+    return t.replace(/[\0 ]+$/, '');
+  };
+  const multiFrame = new Set(phase.frames.map((f) => f.source)).size < phase.frames.length || (ds.intString('x00280008') ?? 1) > 1;
+  const sex = str(ds, 0x00100040);
+  return {
+    sopClassUID: need(0x00080016, 'SOPClassUID'),
+    sopInstanceUIDs: phase.frames.map((f) => f.sopInstanceUID),
+    frameNumbers: multiFrame ? phase.frames.map((f) => f.frameIndex + 1) : undefined,
+    seriesInstanceUID: need(0x0020000e, 'SeriesInstanceUID'),
+    studyInstanceUID: need(0x0020000d, 'StudyInstanceUID'),
+    frameOfReferenceUID: need(0x00200052, 'FrameOfReferenceUID'),
+    patient: {
+      name: text(0x00100010) ?? item.patientName,
+      id: text(0x00100020) ?? item.patientId,
+      birthDate: str(ds, 0x00100030) ?? '',
+      sex: sex === 'F' || sex === 'M' || sex === 'O' ? sex : '',
+    },
+    study: {
+      date: str(ds, 0x00080020) ?? item.studyDate,
+      time: str(ds, 0x00080030) ?? '',
+      id: str(ds, 0x00200010),
+      accessionNumber: str(ds, 0x00080050),
+      referringPhysician: text(0x00080090),
+      description: text(0x00081030),
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
