@@ -13,7 +13,7 @@
  * Versions: our engine's name and version, not PyRadiomics's.
  */
 import type { Geometry, VoxelArray, Volume } from '../io/volume.ts';
-import { boxSize, centerOfMassIndex, countComponents, roiBoundingBox } from './mask.ts';
+import { boxSize, centerOfMassIndex, countComponents, roiBoundingBox, type BoundingBox } from './mask.ts';
 import { itkContinuousIndexToPhysical } from './itk-geometry.ts';
 import { npSum } from './npstats.ts';
 import { littleEndianBytes, sha1Hex, sha1HexOfUint32 } from './sha1.ts';
@@ -121,7 +121,7 @@ export function maskEntries(
   prefix: string,
   roi: Uint8Array,
   geometry: Geometry,
-  opts: { original?: Volume; image?: VoxelArray } = {},
+  opts: { original?: Volume; image?: VoxelArray; box?: BoundingBox } = {},
 ): DiagnosticEntry[] {
   const p = `diagnostics_Mask-${prefix}_`;
   const out: DiagnosticEntry[] = [];
@@ -131,7 +131,7 @@ export function maskEntries(
   }
   out.push([`${p}Spacing`, floatTuple(geometry.spacing)]);
   out.push([`${p}Size`, intTuple(geometry.size)]);
-  const bb = roiBoundingBox(roi, geometry.size);
+  const bb = opts.box ?? roiBoundingBox(roi, geometry.size);
   if (!bb) return out;
   out.push([`${p}BoundingBox`, intTuple([...bb.lo, ...boxSize(bb)])]);
   let n = 0;

@@ -30,7 +30,7 @@ import {
   PyFloat,
   type Settings,
 } from './settings.ts';
-import { boxSize, checkRoi, geometryMismatch, MaskError, selectLabel, type BoundingBox } from './mask.ts';
+import { boxSize, checkRoi, geometryMismatch, MaskError, selectLabelWithBox, type BoundingBox } from './mask.ts';
 import { normalizationOf, normalizeImage, type Normalization } from './normalize.ts';
 import { checkRoiInsideImage, resampleForPyRadiomics, resampleRoi } from './resample.ts';
 import { cropArray, cropGeometry, cropVolume, paddedBox } from './crop.ts';
@@ -174,6 +174,7 @@ function checkMaskOnImage(
   roi: Uint8Array,
   maskGeometry: Geometry,
   s: Settings,
+  knownBox?: BoundingBox,
 ): { box: BoundingBox; corrected: Uint8Array | null } {
   const mismatch = geometryMismatch(image, maskGeometry, s.geometryTolerance);
   let corrected: Uint8Array | null = null;
@@ -182,11 +183,11 @@ function checkMaskOnImage(
       throw new MaskError(
         `image and mask geometry differ (${mismatch}); set correctMask to resample the mask onto the image, or geometryTolerance for rounding differences`,
       );
-    checkRoiInsideImage(roi, maskGeometry, image);
+    checkRoiInsideImage(roi, maskGeometry, image, 'mask', knownBox);
     corrected = resampleRoi(roi, maskGeometry, image);
-    roi = corrected;
+    return { box: checkRoi(corrected, image.size, s), corrected };
   }
-  return { box: checkRoi(roi, image.size, s), corrected };
+  return { box: checkRoi(roi, image.size, s, 'mask', knownBox), corrected };
 }
 
 /** Steps 1-5 of execute: load (given arrays), preprocess, check, resegment. */
@@ -214,11 +215,14 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
   }
 
   // 1. image and mask (getMask: cast to uint32, the label must be present)
-  let roi = selectLabel(maskIn, s.label, 'mask');
+  const selected = selectLabelWithBox(maskIn, s.label, 'mask');
+  let roi = selected.roi;
+  // the ROI's box while roi is the selected label on the mask grid (saves whole-volume scans)
+  let knownBox: BoundingBox | undefined = selected.box;
   let maskGeometry: Geometry = maskIn;
   if (info) {
     diagnostics.push(...imageEntries('original', imageIn));
-    diagnostics.push(...maskEntries('original', roi, maskIn, { original: maskIn }));
+    diagnostics.push(...maskEntries('original', roi, maskIn, { original: maskIn, box: knownBox }));
   }
   let image: Volume = imageIn;
   const resampling = s.interpolator !== null && s.resampledPixelSpacing !== null;
@@ -236,7 +240,9 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
       maskGeometry,
       { resampledPixelSpacing: s.resampledPixelSpacing!, interpolator: s.interpolator!, padDistance: s.padDistance },
       normalization,
+      knownBox,
     );
+    knownBox = undefined;
     image = r.image;
     roi = r.roi;
     maskGeometry = r.geometry;
@@ -245,7 +251,8 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
       diagnostics.push(...maskEntries('interpolated', roi, maskGeometry, { image: image.data }));
     }
   } else if (s.preCrop) {
-    const { box, corrected } = checkMaskOnImage(image, roi, maskGeometry, s);
+    const { box, corrected } = checkMaskOnImage(image, roi, maskGeometry, s, knownBox);
+    knownBox = undefined;
     if (corrected) {
       roi = corrected;
       maskGeometry = image;
@@ -258,7 +265,7 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
   check(hooks);
 
   // 2. checkMask (geometry, correctMask, ROI dimensions / size)
-  const checked = checkMaskOnImage(image, roi, maskGeometry, s);
+  const checked = checkMaskOnImage(image, roi, maskGeometry, s, knownBox);
   let box = checked.box;
   const corrected = checked.corrected;
   if (corrected) {
@@ -418,9 +425,14 @@ export function extractImageType(
   if (!t) throw new ExtractionError(`image type '${imageType}' is not enabled in the parameters`);
   const warnings: string[] = [];
   const features: Record<string, number> = {};
-  const filter = imageTypeFilter(imageType);
   const mask: Volume = { ...p.image, data: p.roi };
-  for (const derived of filter(p.image, t.filterSettings, { mask, warn: (m) => warnings.push(m) })) {
+  // Original needs no filter: crop the image as it is (the registry's version converts the
+  // whole image to float64 first, which the crop does not need).
+  const derivedImages: Iterable<{ name: string; image: Volume; warnings?: string[] }> =
+    imageType === 'Original'
+      ? [{ name: 'original', image: p.image }]
+      : imageTypeFilter(imageType)(p.image, t.filterSettings, { mask, warn: (m) => warnings.push(m) });
+  for (const derived of derivedImages) {
     check(hooks);
     if (derived.warnings) warnings.push(...derived.warnings);
     const roi = cropForFeatures(p, derived.image);

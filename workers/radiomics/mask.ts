@@ -40,26 +40,52 @@ export function maskAsUint32(mask: Volume): Uint32Array {
  * is empty or the label is absent (naming the labels that are there).
  */
 export function selectLabel(mask: Volume, label: number, source = 'mask'): Uint8Array {
-  const m = maskAsUint32(mask);
-  const roi = new Uint8Array(m.length);
+  return selectLabelWithBox(mask, label, source).roi;
+}
+
+/** selectLabel and the ROI's bounding box, in one pass over the mask. */
+export function selectLabelWithBox(mask: Volume, label: number, source = 'mask'): { roi: Uint8Array; box: BoundingBox } {
+  const d = mask.data;
+  const float = d instanceof Float32Array || d instanceof Float64Array;
+  const [nx, ny, nz] = mask.size;
+  const roi = new Uint8Array(d.length);
   let any = false;
   let found = false;
-  for (let i = 0; i < m.length; i++) {
-    const v = m[i];
-    if (v !== 0) any = true;
-    if (v === label) {
-      roi[i] = 1;
-      found = true;
-    }
-  }
-  if (!any) throw new MaskError(`${source}: no labels found in this mask (nothing is segmented)`);
+  let x0 = nx;
+  let y0 = ny;
+  let z0 = nz;
+  let x1 = -1;
+  let y1 = -1;
+  let z1 = -1;
+  let i = 0;
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) {
+        const raw = d[i];
+        if (raw === 0) continue;
+        any = true;
+        // sitk.Cast(mask, sitkUInt32): floats truncate toward zero, negative integers wrap
+        const v = float ? Math.trunc(raw) >>> 0 : raw >>> 0;
+        if (v !== label) continue;
+        roi[i] = 1;
+        found = true;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+        if (z < z0) z0 = z;
+        if (z > z1) z1 = z;
+      }
+  if (!any || (float && !found && maskAsUint32(mask).every((v) => v === 0)))
+    throw new MaskError(`${source}: no labels found in this mask (nothing is segmented)`);
   if (!found) {
+    const m = maskAsUint32(mask);
     const present = new Set<number>();
-    for (let i = 0; i < m.length && present.size < 50; i++) if (m[i] !== 0) present.add(m[i]);
+    for (let k = 0; k < m.length && present.size < 50; k++) if (m[k] !== 0) present.add(m[k]);
     const list = [...present].sort((a, b) => a - b).join(', ');
     throw new MaskError(`${source}: label ${label} is not present in the mask (labels present: ${list})`);
   }
-  return roi;
+  return { roi, box: { lo: [x0, y0, z0], hi: [x1, y1, z1] } };
 }
 
 /** Bounding box of the nonzero voxels, or null when there are none. */
@@ -127,8 +153,8 @@ export interface RoiChecks {
  * error; fewer dimensions with extent > 1 than minimumROIDimensions is an error; with
  * minimumROISize set, a voxel count <= it is an error. Returns the bounding box.
  */
-export function checkRoi(roi: Uint8Array, size: Vec3, s: RoiChecks, source = 'mask'): BoundingBox {
-  const bb = roiBoundingBox(roi, size);
+export function checkRoi(roi: Uint8Array, size: Vec3, s: RoiChecks, source = 'mask', box?: BoundingBox): BoundingBox {
+  const bb = box ?? roiBoundingBox(roi, size);
   if (!bb) throw new MaskError(`${source}: the ROI is empty`);
   const ext = boxSize(bb);
   const ndims = ext.filter((e) => e > 1).length;

@@ -347,8 +347,8 @@ function copyGeometry(g: Geometry): Geometry {
  * PyRadiomics's _checkROI: the ROI's bounding box (voxel corners, in mask index space)
  * must lie inside the image's physical extent, within 1e-3 of a voxel. Returns the box.
  */
-export function checkRoiInsideImage(roi: Uint8Array, mask: Geometry, image: Geometry, source = 'mask'): BoundingBox {
-  const bb = roiBoundingBox(roi, mask.size);
+export function checkRoiInsideImage(roi: Uint8Array, mask: Geometry, image: Geometry, source = 'mask', box?: BoundingBox): BoundingBox {
+  const bb = box ?? roiBoundingBox(roi, mask.size);
   if (!bb) throw new MaskError(`${source}: the label is not present in the mask`);
   const lo = itkPhysicalToContinuousIndex(image, itkContinuousIndexToPhysical(mask, [bb.lo[0] - 0.5, bb.lo[1] - 0.5, bb.lo[2] - 0.5]));
   const hi = itkPhysicalToContinuousIndex(image, itkContinuousIndexToPhysical(mask, [bb.hi[0] + 0.5, bb.hi[1] + 0.5, bb.hi[2] + 0.5]));
@@ -391,10 +391,11 @@ export function resampleForPyRadiomics(
   maskGeometry: Geometry,
   s: { resampledPixelSpacing: number[]; interpolator: InterpolatorName; padDistance: number },
   normalization: Normalization | null = null,
+  box?: BoundingBox,
 ): ResampledCase {
   const maskSpacing = maskGeometry.spacing;
   let spacing = s.resampledPixelSpacing.map((v, i) => (v === 0 ? maskSpacing[i] : v));
-  const bb = checkRoiInsideImage(roi, maskGeometry, image);
+  const bb = checkRoiInsideImage(roi, maskGeometry, image, 'mask', box);
   const bbSize = [0, 1, 2].map((a) => bb.hi[a] - bb.lo[a] + 1);
   spacing = spacing.map((v, i) => (bbSize[i] !== 1 ? v : maskSpacing[i]));
 
