@@ -121,9 +121,10 @@ export function brierScore(y: ArrayLike<number>, p: ArrayLike<number>): number {
   return s / y.length;
 }
 
-/** glm(y ~ qlogis(p)): [intercept, slope]. */
+/** glm(y ~ qlogis(p)): intercept and slope; NaN for both when every prediction is the same (R: NA). */
 export function calibrationSlope(y: ArrayLike<number>, p: ArrayLike<number>): { intercept: number; slope: number } {
   const lp = Float64Array.from(p as ArrayLike<number>, qlogis);
+  if (lp.every((v) => v === lp[0])) return { intercept: NaN, slope: NaN };
   const fit = glmLogistic([lp], y, { names: ['qlogis(p)'], label: 'calibration slope' });
   return { intercept: fit.coefficients[0], slope: fit.coefficients[1] };
 }

@@ -99,6 +99,30 @@ describe('LASSO logistic regression with 10-fold CV (cv.glmnet)', () => {
     expectClose('lasso.shared_lambda.coefficients', [cv.fit.a0[cv.indexMin], ...cv.fit.beta[cv.indexMin]], [c['(Intercept)'], ...feats.map((f) => c[f])], TOL.lassoCoef);
   });
 
+  // Not required targets (the README calls them loose), but they check the lasso_standardize and
+  // lasso_thresh settings: the solver follows glmnet's iterates, so it reproduces even the
+  // not-quite-converged solutions a plain R user gets with thresh = 1e-7.
+  const variants: [string, Record<string, unknown>, { abs: number }][] = [
+    ['standardize_true', { standardize: true }, TOL.lassoCoef],
+    ['primary_glmnet_default_thresh', { thresh: 1e-7, maxit: 1e5 }, TOL.lassoCoef],
+    ['standardize_true_glmnet_default_thresh', { standardize: true, thresh: 1e-7, maxit: 1e5 }, TOL.lassoCoef],
+    // the shared-lambda refit starts at lambda_max itself, where R keeps a 1e-16 coefficient that
+    // rounding decides; from there the default-threshold iterates part by ~1e-4
+    ['shared_lambda_glmnet_default_thresh', { thresh: 1e-7, maxit: 1e5, sharedLambda: true }, { abs: 5e-3 }],
+  ];
+  for (const [block, opts, coefTol] of variants) {
+    it(`${block}`, () => {
+      const e = E.lasso[block];
+      const cv = cvGlmnet(E.zscore.z_train, y.train, { ...lassoOpts, ...opts });
+      expectClose(`lasso.${block}.lambda`, cv.lambda, e.lambda, TOL.lambda);
+      expectClose(`lasso.${block}.cvm_cvsd`, [cv.cvm, cv.cvsd], [e.cvm, e.cvsd], coefTol);
+      expect([cv.indexMin + 1, cv.index1se + 1]).toEqual([e.index_min, e.index_1se]);
+      for (const [k, c] of [[cv.indexMin, e.coef_lambda_min], [cv.index1se, e.coef_lambda_1se]]) {
+        expectClose(`lasso.${block}.coefficients`, [cv.fit.a0[k], ...cv.fit.beta[k]], [c['(Intercept)'], ...feats.map((f) => c[f])], coefTol);
+      }
+    });
+  }
+
   it('rad-score: the LASSO linear predictor at lambda.min', () => {
     const rs = E.radscore;
     const z = (rows: number[][]) => rows.map((r) => rs.intercept_z + rs.features.reduce((s: number, f: string, k: number) => s + rs.coef_z[k] * r[feats.indexOf(f)], 0));
