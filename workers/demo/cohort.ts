@@ -14,7 +14,7 @@
  *   diameter of at most 20 mm and no nodal metastasis (T1 N0), the others nodal
  *   metastasis with a probability that keeps Table 1's overall proportion;
  * - age, diameter (truncated normal, 10-50 mm), ER, PR given ER, Ki-67 (high > 14%), IHC
- *   (HER2-low: 1+ or 2+ with negative ISH; HER2-zero: 0) per patient;
+ *   (HER2-low: 1+ or 2+ with negative ISH; HER2-zero: 0; ISH empty when not done) per patient;
  * - the second-reader subset: a simple random sample (default round(n x 16/118)).
  */
 import { Prng } from './prng.ts';
@@ -55,11 +55,12 @@ export interface DemoClinicalRow {
   aln: 0 | 1;
   er: 0 | 1;
   pr: 0 | 1;
-  /** Ki-67 index, % (high when > 14) */
-  ki67: number;
+  /** Ki-67 status: 1 = high (> 14 %, the study's cut), 0 = low */
+  ki67: 0 | 1;
   tic: 1 | 2 | 3;
   ihc: '0' | '1+' | '2+';
-  ish: 'negative' | 'not done';
+  /** ISH result: negative for IHC 2+ (HER2-low needs it), empty (not done) otherwise */
+  ish: 'negative' | '';
 }
 
 export interface DemoPlanRow extends DemoClinicalRow {
@@ -143,7 +144,7 @@ export function planDemoCohort(opts: DemoCohortOptions): DemoPlanRow[] {
     const aln: 0 | 1 = st === 1 ? 0 : r.bernoulli(CLINICAL.aln[key] / pStage23) ? 1 : 0;
     const er: 0 | 1 = r.bernoulli(CLINICAL.er[key]) ? 1 : 0;
     const pr: 0 | 1 = r.bernoulli(CLINICAL.prGivenEr[key][er === 1 ? 0 : 1]) ? 1 : 0;
-    const ki67 = r.bernoulli(CLINICAL.ki67High[key]) ? Math.round(r.range(15, 70)) : Math.round(r.range(2, 14));
+    const ki67: 0 | 1 = r.bernoulli(CLINICAL.ki67High[key]) ? 1 : 0;
     const ihc: DemoClinicalRow['ihc'] = label === 0 ? '0' : r.bernoulli(CLINICAL.ihc2plus) ? '2+' : '1+';
     rows.push({
       index: i,
@@ -159,7 +160,7 @@ export function planDemoCohort(opts: DemoCohortOptions): DemoPlanRow[] {
       ki67,
       tic: tic[i],
       ihc,
-      ish: ihc === '2+' ? 'negative' : 'not done',
+      ish: ihc === '2+' ? 'negative' : '',
       reader2: reader2.has(i),
     });
   }

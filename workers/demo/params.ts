@@ -83,7 +83,7 @@ export const CLINICAL = {
   er: { low: 63 / 78, zero: 26 / 40 },
   /** proportion PR positive given ER positive / negative (marginals as Table 1: 57/78, 23/40) */
   prGivenEr: { low: [0.88, 0.08], zero: [0.85, 0.064] },
-  /** proportion with Ki-67 high (> 14%) */
+  /** proportion with Ki-67 high (> 14%); clinical.csv's ki67 is this status, 0/1 */
   ki67High: { low: 53 / 78, zero: 29 / 40 },
   /** proportion IHC 2+ among HER2-low (the rest are 1+) */
   ihc2plus: 0.45,
