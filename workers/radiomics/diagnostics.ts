@@ -99,16 +99,32 @@ export function imageEntries(prefix: string, image: Volume): DiagnosticEntry[] {
   const d = image.data;
   let min = Infinity;
   let max = -Infinity;
-  let nan = false;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-    if (v !== v) nan = true;
+  let mean: number;
+  if (d instanceof Float32Array || d instanceof Float64Array) {
+    let nan = false;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (v !== v) nan = true;
+    }
+    if (nan) min = max = NaN;
+    mean = npSum(d) / d.length;
+  } else {
+    // Integer voxels: every partial sum is an integer below 2^53, exact in any order, so a
+    // plain sum equals numpy's pairwise one.
+    let sum = 0;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
+    mean = sum / d.length;
   }
-  out.push([`${p}Mean`, pyFloat(npSum(d) / d.length)]);
-  out.push([`${p}Minimum`, pyFloat(nan ? NaN : min)]);
-  out.push([`${p}Maximum`, pyFloat(nan ? NaN : max)]);
+  out.push([`${p}Mean`, pyFloat(mean)]);
+  out.push([`${p}Minimum`, pyFloat(min)]);
+  out.push([`${p}Maximum`, pyFloat(max)]);
   return out;
 }
 
