@@ -111,8 +111,8 @@ export function imageEntries(prefix: string, image: Volume): DiagnosticEntry[] {
     if (nan) min = max = NaN;
     mean = npSum(d) / d.length;
   } else {
-    // Integer voxels: every partial sum is an integer below 2^53, exact in any order, so a
-    // plain sum equals numpy's pairwise one.
+    // Integer voxels: while every partial sum is an integer below 2^53 it is exact in any
+    // order, so a plain sum equals numpy's pairwise one
     let sum = 0;
     for (let i = 0; i < d.length; i++) {
       const v = d[i];
@@ -120,7 +120,8 @@ export function imageEntries(prefix: string, image: Volume): DiagnosticEntry[] {
       if (v > max) max = v;
       sum += v;
     }
-    mean = sum / d.length;
+    // (beyond 2^53 the order matters again: then numpy's)
+    mean = Math.max(-min, max) * d.length < 2 ** 53 ? sum / d.length : npSum(d) / d.length;
   }
   out.push([`${p}Mean`, pyFloat(mean)]);
   out.push([`${p}Minimum`, pyFloat(min)]);
