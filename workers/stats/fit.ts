@@ -359,7 +359,10 @@ export function fit(input: FitInput, rawConfig?: Partial<FitConfig> | null, opti
   // clinical model
   progress('clinical model', 0.75);
   const clinicalVars = config.clinical_terms ?? candidates.filter((v) => univariate[v].p !== null && univariate[v].p! < config.univariate_alpha);
-  if (clinicalVars.length === 0) warnings.push(`clinical model: no clinical variable has univariate p < ${config.univariate_alpha}; the clinical model is the intercept alone (AUC 0.5)`);
+  if (clinicalVars.length === 0) {
+    const why = config.clinical_terms ? 'clinical_terms is empty' : `no clinical variable has univariate p < ${config.univariate_alpha}`;
+    warnings.push(`clinical model: ${why}; the clinical model is the intercept alone (AUC 0.5)`);
+  }
   const clin = fitGlm('clinical model', clinicalVars);
 
   // nomogram: rad-score + the clinical variables that stay significant beside it
