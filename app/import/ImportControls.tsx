@@ -50,6 +50,7 @@ export function ImportControls() {
   }, []);
 
   const onPick = (e: ChangeEvent<HTMLInputElement>) => {
+    performance.mark('her2:files-selected');
     const files = e.target.files ? fromFileList(e.target.files) : [];
     e.target.value = '';
     void importFiles(files);

@@ -80,6 +80,7 @@ export async function importFiles(files: NamedBlob[], options: ImportOptions = {
     void dicomWorker().release(importId);
     return [];
   }
+  performance.mark('her2:files-scanned', { detail: { files: files.length, series: result.series.length } });
   addErrors(result.errors.map((e) => ({ file: e.file, message: e.message })));
   for (const item of result.series) {
     for (const w of item.warnings) addErrors([{ file: seriesName(item), message: w }]);
@@ -280,6 +281,7 @@ export function loadRawPhase(seriesKey: string, rawPhase: number): Promise<Regis
     (async () => {
       const withThumbnail = !entry.thumbnail;
       const result: PhaseResult = await dicomWorker().loadPhase(entry.importId, entry.item.id, rawPhase, withThumbnail);
+      performance.mark('her2:phase-decoded', { detail: { seriesKey, rawPhase } });
       const item = entry.item;
       const label = item.phases.length > 1 ? `phase ${displayIndexOf(entry, rawPhase)}` : item.seriesDescription || 'image';
       const reg = registerVolume(
@@ -292,6 +294,7 @@ export function loadRawPhase(seriesKey: string, rawPhase: number): Promise<Regis
         },
         label,
       );
+      performance.mark('her2:phase-registered', { detail: { seriesKey, rawPhase } });
       updateSeries(seriesKey, (e) => ({
         loadedPhases: e.loadedPhases.includes(rawPhase) ? e.loadedPhases : [...e.loadedPhases, rawPhase],
         ...(result.thumbnail && !e.thumbnail ? { thumbnail: result.thumbnail } : {}),
@@ -363,6 +366,7 @@ export async function loadAllPhases(seriesKey: string): Promise<void> {
       }
       job.progress(getSeries(seriesKey)?.loadedPhases.length ?? 0);
     }
+    if (!cancelled) performance.mark('her2:all-phases-loaded', { detail: { seriesKey, phases: entry.phaseOrder.length } });
   } finally {
     job.finish();
   }

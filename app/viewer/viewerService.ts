@@ -63,7 +63,9 @@ function toolGroup() {
 function initCornerstone(): void {
   if (initialised) return;
   initialised = true;
-  coreInit();
+  // One WebGL context for the three viewports ("tiled"): a volume's texture is uploaded
+  // once, not once per viewport as with the default pool of contexts.
+  coreInit({ rendering: { renderingEngineMode: csEnums.RenderingEngineModeEnum.Tiled } } as Parameters<typeof coreInit>[0]);
   csTools.init();
   for (const T of [
     csTools.WindowLevelTool,
@@ -213,6 +215,7 @@ export async function display(
   await renderAndWait();
   await renderAndWait();
   viewerStore.set((s) => ({ voi, renderCount: s.renderCount + 1, error: null }));
+  performance.mark('her2:rendered', { detail: { volumeId: ids.axial } });
   for (const name of VIEWPORT_NAMES) updateSliceInfo(name);
   for (const l of renderListeners) l();
 }
