@@ -1,0 +1,535 @@
+/**
+ * The lesion service: lesions and readers of the study on screen, their label maps, live
+ * statistics, interpolation, freehand fill, mask import / export and the autosave. The
+ * computing runs in workers/roi (in a worker); this module moves arrays and keeps
+ * lesionStore up to date. Cornerstone is touched only through app/viewer.
+ */
+import * as Comlink from 'comlink';
+import type { Geometry, Volume } from '../../workers/io/volume.ts';
+import { geometryOf } from '../../workers/io/volume.ts';
+import { fillPolygon } from '../../workers/roi/fill-polygon.ts';
+import type { Axis } from '../../workers/roi/interpolate.ts';
+import type { MaskImport } from '../../workers/roi/mask-import.ts';
+import { largestLesion } from '../../workers/roi/components.ts';
+import { dicomWorker } from '../import/dicomWorker.ts';
+import { loadPhase, phaseVolumeId } from '../import/studyService.ts';
+import { appStore, getSeries } from '../store/appStore.ts';
+import { hasRoi, onRoiChange, roiSegmentationId, setRoiMask, showRoi, type Reader } from '../viewer/roi.ts';
+import {
+  applyEdit,
+  installRoiTools,
+  onFreehandContour,
+  onHistory,
+  readLabels,
+  replaceLabels,
+  setActiveSegment,
+  setLabelmapStyle,
+  setSegmentColor,
+  setSegmentVisible,
+} from '../viewer/roiEditing.ts';
+import { getVolume } from '../viewer/viewerService.ts';
+import { viewerStore } from '../viewer/viewerStore.ts';
+import { autosaveKey, loadRois, saveRois } from './roiAutosave.ts';
+import { addRoiMessage, defaultLesion, lesionStore, type LesionInfo } from './lesionStore.ts';
+import { give, roiWorker } from './roiWorker.ts';
+
+// ---- the series on screen ------------------------------------------------------------
+
+/** The reference volume of a series' ROIs: its display phase 0 (all phases share the grid). */
+export function referenceVolumeId(seriesKey: string): string | null {
+  const entry = getSeries(seriesKey);
+  if (!entry || entry.phaseOrder.length === 0) return null;
+  return phaseVolumeId(seriesKey, entry.phaseOrder[0]);
+}
+
+/** The grid of the ROIs of a series (loading phase 0 if needed). */
+export async function roiGeometry(seriesKey: string): Promise<Geometry> {
+  const reg = await loadPhase(seriesKey, 0);
+  return geometryOf(reg.volume);
+}
+
+function segId(seriesKey: string, reader: Reader): string {
+  return roiSegmentationId(seriesKey, reader);
+}
+
+/** Creates an empty label map for a reader when there is none. */
+async function ensureReader(seriesKey: string, reader: Reader): Promise<void> {
+  if (hasRoi(seriesKey, reader)) return;
+  const reg = await loadPhase(seriesKey, 0);
+  const empty: Volume<Uint8Array> = { ...geometryOf(reg.volume), data: new Uint8Array(reg.volume.data.length) };
+  await setRoiMask(seriesKey, reg.volumeId, empty, reader, `Reader ${reader}`);
+}
+
+let attachSerial = 0;
+
+/** Puts the current reader's ROI of the series on screen, with the lesions' colours. */
+async function attach(seriesKey: string): Promise<void> {
+  const serial = ++attachSerial;
+  installRoiTools();
+  const entry = getSeries(seriesKey);
+  if (!entry) return;
+  if (lesionStore.get().seriesKey !== seriesKey) {
+    const saved = await loadRois(autosaveKey(entry.item.seriesInstanceUIDs));
+    if (serial !== attachSerial) return;
+    lesionStore.set({
+      seriesKey,
+      reader: 1,
+      lesions: saved?.lesions?.length ? saved.lesions : [defaultLesion(1)],
+      active: saved?.lesions?.[0]?.index ?? 1,
+      counts: { 1: [], 2: [] },
+      largest: null,
+      stats: null,
+      savedAt: saved?.savedAt ?? null,
+    });
+  }
+  const { reader } = lesionStore.get();
+  await ensureReader(seriesKey, reader);
+  if (serial !== attachSerial || viewerStore.get().seriesKey !== seriesKey) return;
+  await showRoi(seriesKey, reader);
+  applyAppearance();
+  scheduleRefresh(0);
+}
+
+/** Colours, visibility, style and the active segment of the shown label map. */
+function applyAppearance(): void {
+  const { seriesKey, reader, lesions, active, opacity, outline } = lesionStore.get();
+  if (!seriesKey || !hasRoi(seriesKey, reader)) return;
+  const id = segId(seriesKey, reader);
+  setLabelmapStyle({ opacity, outline });
+  for (const l of lesions) {
+    setSegmentColor(id, l.index, l.color);
+    setSegmentVisible(id, l.index, l.visible);
+  }
+  setActiveSegment(id, active);
+}
+
+// ---- lesions and readers --------------------------------------------------------------
+
+export async function setReader(reader: Reader): Promise<void> {
+  const { seriesKey } = lesionStore.get();
+  lesionStore.set({ reader });
+  if (seriesKey) await attach(seriesKey);
+}
+
+export function setActiveLesion(index: number): void {
+  lesionStore.set({ active: index });
+  applyAppearance();
+  scheduleRefresh(0);
+}
+
+export function addLesion(): number {
+  const { lesions } = lesionStore.get();
+  const index = Math.max(0, ...lesions.map((l) => l.index)) + 1;
+  lesionStore.set({ lesions: [...lesions, defaultLesion(index)], active: index });
+  applyAppearance();
+  scheduleRefresh(0);
+  return index;
+}
+
+export function updateLesion(index: number, patch: Partial<Omit<LesionInfo, 'index'>>): void {
+  lesionStore.set((s) => ({ lesions: s.lesions.map((l) => (l.index === index ? { ...l, ...patch } : l)) }));
+  applyAppearance();
+  scheduleSave();
+}
+
+export function setRoiStyle(style: { opacity?: number; outline?: boolean }): void {
+  lesionStore.set(style);
+  applyAppearance();
+}
+
+/** Removes a lesion's voxels from the current reader (undoable). */
+export function clearLesion(index: number): void {
+  const { seriesKey, reader } = lesionStore.get();
+  if (!seriesKey) return;
+  const id = segId(seriesKey, reader);
+  const labels = readLabels(id);
+  if (!labels) return;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === index) labels[i] = 0;
+  replaceLabels(id, labels, `Clear lesion ${index}`);
+}
+
+/** Removes a lesion from the list and its voxels from both readers. */
+export function deleteLesion(index: number): void {
+  const { seriesKey, lesions } = lesionStore.get();
+  if (!seriesKey || lesions.length <= 1) return;
+  for (const r of [1, 2] as Reader[]) {
+    const id = segId(seriesKey, r);
+    const labels = hasRoi(seriesKey, r) ? readLabels(id) : null;
+    if (!labels) continue;
+    for (let i = 0; i < labels.length; i++) if (labels[i] === index) labels[i] = 0;
+    replaceLabels(id, labels, `Delete lesion ${index}`);
+  }
+  const rest = lesions.filter((l) => l.index !== index);
+  lesionStore.set({ lesions: rest, active: rest[0].index });
+  applyAppearance();
+  scheduleSave();
+}
+
+// ---- statistics ---------------------------------------------------------------------
+
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+let refreshing = false;
+let refreshAgain = false;
+
+export function scheduleRefresh(delay = 150): void {
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    void refresh();
+  }, delay);
+}
+
+/** Counts per lesion for both readers, the largest lesion, and the current lesion's statistics. */
+async function refresh(): Promise<void> {
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  refreshing = true;
+  try {
+    const { seriesKey, active } = lesionStore.get();
+    if (!seriesKey) return;
+    const entry = getSeries(seriesKey);
+    const refId = referenceVolumeId(seriesKey);
+    const ref = refId ? getVolume(refId) : undefined;
+    if (!entry || !ref) return;
+    const counts: Record<Reader, number[]> = { 1: [], 2: [] };
+    let indices: Uint32Array | null = null;
+    for (const r of [1, 2] as Reader[]) {
+      const labels = hasRoi(seriesKey, r) ? readLabels(segId(seriesKey, r)) : null;
+      if (!labels) continue;
+      const summary = await roiWorker().summarize(give(labels), active);
+      counts[r] = summary.counts;
+      if (r === lesionStore.get().reader) indices = summary.indices;
+    }
+    if (lesionStore.get().seriesKey !== seriesKey) return;
+    const { lesions, reader } = lesionStore.get();
+    const byLesion = (r: Reader) => lesions.map((l) => counts[r][l.index] ?? 0);
+    let largestAt = largestLesion(byLesion(1));
+    if (largestAt < 0) largestAt = largestLesion(byLesion(2));
+    const [sx, sy, sz] = ref.volume.spacing;
+    const phaseNumbers: number[] = [];
+    const phases = entry.phaseOrder.map((raw, p) => {
+      const v = getVolume(phaseVolumeId(seriesKey, raw));
+      if (v) phaseNumbers.push(p);
+      return v ? v.volume.data : null;
+    });
+    const idx = indices ?? new Uint32Array(0);
+    const phaseStats = phases
+      .filter((d): d is NonNullable<typeof d> => d !== null)
+      .map((data) => {
+        if (idx.length === 0) return { mean: NaN, min: NaN, max: NaN };
+        let sum = 0;
+        let min = Infinity;
+        let max = -Infinity;
+        for (let n = 0; n < idx.length; n++) {
+          const v = data[idx[n]];
+          sum += v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        return { mean: sum / idx.length, min, max };
+      });
+    lesionStore.set((s) => ({
+      counts,
+      largest: largestAt >= 0 ? lesions[largestAt].index : null,
+      stats: {
+        label: active,
+        voxelCount: counts[reader][active] ?? 0,
+        volumeMl: ((counts[reader][active] ?? 0) * sx * sy * sz) / 1000,
+        phases: phaseStats,
+        phaseNumbers,
+      },
+      revision: s.revision + 1,
+    }));
+    scheduleSave();
+  } finally {
+    refreshing = false;
+    if (refreshAgain) {
+      refreshAgain = false;
+      scheduleRefresh(0);
+    }
+  }
+}
+
+// ---- interpolation and freehand fill -----------------------------------------------
+
+/** Fills the slices between the drawn slices of the active lesion (along `axis`, k by default). */
+export async function interpolateActiveLesion(axis: Axis = 2): Promise<number> {
+  const { seriesKey, reader, active } = lesionStore.get();
+  if (!seriesKey) return 0;
+  const id = segId(seriesKey, reader);
+  const labels = readLabels(id);
+  if (!labels) return 0;
+  const geometry = await roiGeometry(seriesKey);
+  lesionStore.set({ busy: 'Interpolating between slices...' });
+  try {
+    const { labels: filled, result } = await roiWorker().interpolate(give(labels), geometry, active, axis);
+    if (result.keySlices.length < 2) {
+      addRoiMessage('info', `Interpolation: lesion ${active} is drawn on ${result.keySlices.length} slice(s); draw it on at least two slices first.`);
+      return 0;
+    }
+    replaceLabels(id, filled, `Interpolate lesion ${active}`);
+    addRoiMessage(
+      'info',
+      `Interpolation filled ${result.addedVoxels} voxels on ${result.filledSlices.length} slice(s) between the ${result.keySlices.length} drawn slices.`,
+    );
+    return result.addedVoxels;
+  } catch (e) {
+    addRoiMessage('error', `Interpolation failed: ${(e as Error).message}`);
+    return 0;
+  } finally {
+    lesionStore.set({ busy: null });
+  }
+}
+
+function onContour(points: number[]): void {
+  const { seriesKey, reader, active } = lesionStore.get();
+  if (!seriesKey) return;
+  const refId = referenceVolumeId(seriesKey);
+  const ref = refId ? getVolume(refId) : undefined;
+  const id = segId(seriesKey, reader);
+  const labels = readLabels(id);
+  if (!ref || !labels) return;
+  const fill = fillPolygon(labels, ref.volume, points, active);
+  if (!fill || fill.added === 0) return;
+  const after = new Uint8Array(fill.indices.length).fill(active);
+  applyEdit(id, fill.indices, fill.previous, after, `Freehand fill of lesion ${active}`);
+}
+
+// ---- import / export ---------------------------------------------------------------
+
+/**
+ * Adds imported segments to the current reader (one undoable step). Into a reader with no
+ * voxel yet, segment i of the file becomes lesion i (so Reader 2 can import their own
+ * delineation of the same lesions); otherwise the segments are appended as new lesions.
+ */
+function addImported(seriesKey: string, imported: MaskImport): void {
+  const { reader, lesions } = lesionStore.get();
+  const id = segId(seriesKey, reader);
+  const labels = readLabels(id);
+  if (!labels) return;
+  let empty = true;
+  for (let i = 0; i < labels.length && empty; i++) if (labels[i] !== 0) empty = false;
+  let next = empty ? 0 : Math.max(0, ...lesions.map((l) => l.index));
+  const list = [...lesions];
+  let first: number | null = null;
+  for (const seg of imported.segments) {
+    next++;
+    if (next > 255) {
+      addRoiMessage('warning', `${imported.source}: more than 255 lesions; the rest were left out`);
+      break;
+    }
+    first ??= next;
+    if (!list.some((l) => l.index === next)) {
+      const base = defaultLesion(next);
+      list.push({ ...base, name: seg.name || base.name, color: seg.color ?? base.color });
+    }
+    for (let i = 0; i < labels.length; i++) if (seg.mask[i]) labels[i] = next;
+  }
+  list.sort((a, b) => a.index - b.index);
+  lesionStore.set({ lesions: list, active: first ?? lesionStore.get().active });
+  replaceLabels(id, labels, `Import ${imported.source}`);
+  applyAppearance();
+}
+
+/** Imports mask files (NRRD, NIfTI, DICOM SEG, RTSTRUCT) onto the study on screen. */
+export async function importMaskFiles(files: File[]): Promise<void> {
+  const seriesKey = lesionStore.get().seriesKey ?? viewerStore.get().seriesKey;
+  if (!seriesKey) {
+    addRoiMessage('error', 'Open a study before importing a mask.');
+    return;
+  }
+  const entry = getSeries(seriesKey)!;
+  const geometry = await roiGeometry(seriesKey);
+  await ensureReader(seriesKey, lesionStore.get().reader);
+  for (const file of files) {
+    lesionStore.set({ busy: `Importing ${file.name}...` });
+    try {
+      const bytes = await file.arrayBuffer();
+      const phase0 = entry.item.phases[entry.phaseOrder[0]];
+      const result = await roiWorker().importMask(Comlink.transfer(bytes, [bytes]), file.name, geometry, {
+        frameOfReferenceUID: entry.item.frameOfReferenceUID || undefined,
+        sliceSopInstanceUIDs: phase0.frames.map((f) => f.sopInstanceUID),
+      });
+      for (const w of result.warnings) addRoiMessage('warning', w);
+      addImported(seriesKey, result);
+      const counts = result.segments.map((s) => `${s.name}: ${s.voxelCount} voxels`).join(', ');
+      addRoiMessage('info', `${file.name}: ${result.placement === 'exact' ? 'placed on the image grid' : 'resampled onto the image grid'} (${counts}).`);
+    } catch (e) {
+      addRoiMessage('error', (e as Error).message);
+    } finally {
+      lesionStore.set({ busy: null });
+    }
+  }
+  scheduleRefresh(0);
+}
+
+interface FileBytesApi {
+  fileBytes(importId: string, name: string): Promise<ArrayBuffer>;
+}
+
+/** One source file's bytes, from the DICOM worker that holds the import. */
+async function sourceFile(importId: string, name: string): Promise<{ name: string; bytes: ArrayBuffer }> {
+  const bytes = await (dicomWorker() as unknown as FileBytesApi).fileBytes(importId, name);
+  return { name, bytes };
+}
+
+/** Rasterises an RTSTRUCT attached to the series (every ROI becomes a lesion). */
+export async function rasteriseRtStruct(source: string): Promise<void> {
+  const seriesKey = lesionStore.get().seriesKey;
+  if (!seriesKey) return;
+  const entry = getSeries(seriesKey)!;
+  try {
+    const file = await sourceFile(entry.importId, source);
+    await importMaskFiles([new File([file.bytes], source.slice(source.lastIndexOf('/') + 1) || source)]);
+  } catch (e) {
+    addRoiMessage('error', `${source}: ${(e as Error).message}`);
+  }
+}
+
+export type ExportFormat = 'seg' | 'nrrd' | 'nifti';
+
+/** The current reader's label map as a file (SEG referencing `phase`'s images). */
+export async function exportRois(format: ExportFormat, phase = 0): Promise<{ name: string; bytes: Uint8Array } | null> {
+  const { seriesKey, reader, lesions, counts } = lesionStore.get();
+  if (!seriesKey) return null;
+  const entry = getSeries(seriesKey)!;
+  const labels = readLabels(segId(seriesKey, reader));
+  if (!labels) return null;
+  const geometry = await roiGeometry(seriesKey);
+  const base = `${(entry.item.patientId || 'study').replace(/[^A-Za-z0-9._-]+/g, '_')}-reader${reader}`;
+  lesionStore.set({ busy: `Exporting ${format.toUpperCase()}...` });
+  try {
+    if (format === 'nrrd') return { name: `${base}.nrrd`, bytes: await roiWorker().exportNrrd(give(labels), geometry) };
+    if (format === 'nifti') return { name: `${base}.nii.gz`, bytes: await roiWorker().exportNifti(give(labels), geometry) };
+    const rawPhase = entry.phaseOrder[Math.min(phase, entry.phaseOrder.length - 1)];
+    const phaseInfo = entry.item.phases[rawPhase];
+    const header = await sourceFile(entry.importId, phaseInfo.frames[0].source);
+    const present = lesions.filter((l) => (counts[reader][l.index] ?? 0) > 0);
+    const segments = (present.length ? present : lesions.slice(0, 1)).map((l) => ({
+      value: l.index,
+      name: l.name,
+      color: l.color,
+      description: `Reader ${reader}`,
+    }));
+    const bytes = await roiWorker().exportSeg(give(labels), geometry, header, phaseInfo, segments, {
+      seriesDescription: `Lesion ROI reader ${reader} (HER2 workstation)`,
+      contentCreatorName: `Reader${reader}`,
+    });
+    return { name: `${base}-seg.dcm`, bytes };
+  } catch (e) {
+    addRoiMessage('error', `Export ${format.toUpperCase()}: ${(e as Error).message}`);
+    return null;
+  } finally {
+    lesionStore.set({ busy: null });
+  }
+}
+
+// ---- autosave ---------------------------------------------------------------------
+
+let saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+function scheduleSave(): void {
+  if (saveTimer) clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    saveTimer = null;
+    void saveNow();
+  }, 800);
+}
+
+/** Saves every reader's label map of the series on screen. */
+export async function saveNow(): Promise<void> {
+  const { seriesKey, lesions } = lesionStore.get();
+  if (!seriesKey) return;
+  const entry = getSeries(seriesKey);
+  if (!entry) return;
+  const readers: { reader: Reader; packed: Uint8Array }[] = [];
+  let size: Geometry['size'] | null = null;
+  for (const r of [1, 2] as Reader[]) {
+    if (!hasRoi(seriesKey, r)) continue;
+    const labels = readLabels(segId(seriesKey, r));
+    if (!labels) continue;
+    readers.push({ reader: r, packed: await roiWorker().pack(give(labels)) });
+  }
+  const refId = referenceVolumeId(seriesKey);
+  const ref = refId ? getVolume(refId) : undefined;
+  if (ref) size = ref.volume.size;
+  if (!size || readers.length === 0) return;
+  const savedAt = Date.now();
+  try {
+    await saveRois({ key: autosaveKey(entry.item.seriesInstanceUIDs), size, lesions, readers, savedAt });
+    if (lesionStore.get().seriesKey === seriesKey) lesionStore.set({ savedAt });
+  } catch (e) {
+    addRoiMessage('error', `The ROIs could not be saved in this browser: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Puts a series' autosaved ROIs back (after a reload). Returns false when nothing was
+ * saved for it (the caller may then load, e.g., the demo's ground-truth mask).
+ */
+export async function restoreSavedRois(seriesKey: string): Promise<boolean> {
+  const entry = getSeries(seriesKey);
+  if (!entry) return false;
+  const saved = await loadRois(autosaveKey(entry.item.seriesInstanceUIDs));
+  if (!saved) return false;
+  const reg = await loadPhase(seriesKey, 0);
+  const n = reg.volume.data.length;
+  if (saved.size.join('x') !== reg.volume.size.join('x')) {
+    addRoiMessage('warning', `The ROIs saved for this series were made on a ${saved.size.join('x')} grid, not ${reg.volume.size.join('x')}: not restored.`);
+    return false;
+  }
+  for (const { reader, packed } of saved.readers) {
+    const labels = await roiWorker().unpack(packed, n);
+    await setRoiMask(seriesKey, reg.volumeId, { ...geometryOf(reg.volume), data: labels }, reader, `Reader ${reader}`);
+  }
+  if (lesionStore.get().seriesKey === seriesKey) {
+    lesionStore.set({ lesions: saved.lesions, savedAt: saved.savedAt });
+    applyAppearance();
+  }
+  return true;
+}
+
+// ---- wiring -----------------------------------------------------------------------
+
+let started = false;
+
+/** Follows the series on screen and the edits (called once at start-up). */
+export function startLesionService(): void {
+  if (started) return;
+  started = true;
+  let lastKey: string | null = null;
+  let lastRender = -1;
+  viewerStore.subscribe(() => {
+    const { seriesKey, renderCount, attached } = viewerStore.get();
+    if (attached) installRoiTools();
+    if (seriesKey !== lastKey) {
+      lastKey = seriesKey;
+      if (!seriesKey) lesionStore.set({ seriesKey: null, stats: null, counts: { 1: [], 2: [] }, largest: null });
+    }
+    if (seriesKey && renderCount !== lastRender && referenceVolumeId(seriesKey) && getVolume(referenceVolumeId(seriesKey)!)) {
+      lastRender = renderCount;
+      if (lesionStore.get().seriesKey !== seriesKey || !hasRoi(seriesKey, lesionStore.get().reader)) void attach(seriesKey);
+    }
+  });
+  onRoiChange((key) => {
+    if (key === lesionStore.get().seriesKey) {
+      applyAppearance();
+      scheduleRefresh();
+    }
+  });
+  // Phases decoded in the background: the statistics gain their columns.
+  let loaded = '';
+  appStore.subscribe(() => {
+    const key = lesionStore.get().seriesKey;
+    const e = key ? getSeries(key) : undefined;
+    const now = e ? e.loadedPhases.join(',') : '';
+    if (now !== loaded) {
+      loaded = now;
+      if (key) scheduleRefresh(50);
+    }
+  });
+  onHistory((h) => lesionStore.set(h));
+  onFreehandContour((points) => onContour(points));
+}
