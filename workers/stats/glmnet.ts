@@ -371,22 +371,14 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
               b[k] = nb;
               const dd = xv[k] * d * d;
               if (dd > dlx) dlx = dd;
-              const row = a * gramCap;
-              let a2 = 0;
-              for (; a2 + 3 < nin; a2 += 4) {
-                gradA[a2] -= d * gram[row + a2];
-                gradA[a2 + 1] -= d * gram[row + a2 + 1];
-                gradA[a2 + 2] -= d * gram[row + a2 + 2];
-                gradA[a2 + 3] -= d * gram[row + a2 + 3];
-              }
-              for (; a2 < nin; a2++) gradA[a2] -= d * gram[row + a2];
+              axpy(gradA, d, gram, a * gramCap, nin);
               rsum -= d * colV[a];
             }
             const e0 = rsum / xmz;
             if (e0 !== 0) {
               b0 += e0;
               dlx = Math.max(dlx, xmz * e0 * e0);
-              for (let a2 = 0; a2 < nin; a2++) gradA[a2] -= e0 * colV[a2];
+              axpy(gradA, e0, colV, 0, nin);
               rsum -= e0 * xmz;
             }
           } else {
