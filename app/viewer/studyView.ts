@@ -73,7 +73,8 @@ async function show(resetCamera: boolean): Promise<void> {
     if (serial !== requestSerial) return; // a newer request won
     const kindVoi = voiByKind[view];
     const voi = kindVoi ?? defaultVoi(view, ids);
-    await display(ids, { voi, resetCamera });
+    const monochrome1 = getSeries(seriesKey)?.item.photometricInterpretation === 'MONOCHROME1';
+    await display(ids, { voi, resetCamera, invert: monochrome1 && view === 'phase' });
     voiByKind[view] = voi;
     displayedKind = view;
   } catch (e) {

@@ -4,16 +4,17 @@
  * (`window.__her2`; it exposes no data and changes nothing but the slice shown.)
  */
 import { indexToPhysical, type Vec3 } from '../../workers/io/volume.ts';
-import { focusWorld, getDisplayedVolume, worldToCanvas } from './viewerService.ts';
+import { focusWorld, getDisplayedVolume, jumpToWorld, worldToCanvas } from './viewerService.ts';
 import { viewerStore, type ViewportName } from './viewerStore.ts';
 import { roiVoxelCount } from './roi.ts';
 
 export interface Her2TestHooks {
   /**
    * Shows the slice holding voxel ijk of the displayed volume, centred and magnified to
-   * 8 screen pixels per voxel; returns the voxel's page position.
+   * 8 screen pixels per voxel (unless `focus` is false: then only the slice moves);
+   * returns the voxel's page position.
    */
-  voxelToClient(name: ViewportName, ijk: Vec3): Promise<{ x: number; y: number } | null>;
+  voxelToClient(name: ViewportName, ijk: Vec3, focus?: boolean): Promise<{ x: number; y: number } | null>;
   /** size of the volume displayed in a viewport */
   displayedSize(name: ViewportName): Vec3 | null;
   renderCount(): number;
@@ -22,11 +23,12 @@ export interface Her2TestHooks {
 
 export function installTestHooks(): void {
   const hooks: Her2TestHooks = {
-    async voxelToClient(name, ijk) {
+    async voxelToClient(name, ijk, focus = true) {
       const reg = getDisplayedVolume(name);
       if (!reg) return null;
       const world = indexToPhysical(reg.volume, ...ijk);
-      await focusWorld(name, world, 8);
+      if (focus) await focusWorld(name, world, 8);
+      else jumpToWorld(world);
       const xy = worldToCanvas(name, world);
       const el = document.querySelector<HTMLElement>(`[data-testid="viewport-${name}"]`);
       if (!xy || !el) return null;

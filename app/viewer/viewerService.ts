@@ -183,11 +183,12 @@ export function robustRange(data: ArrayLike<number>, lowQ = 0.005, highQ = 0.995
 /**
  * Shows volumes in the viewports (one id for all three, or one per viewport for MIPs).
  * Keeps the camera (zoom, pan, slice) when the new content is on the same grid as the old
- * (switching phases), resets it otherwise; applies `voi` (or keeps the current one).
+ * (switching phases), resets it otherwise; applies `voi` (or keeps the current one);
+ * `invert` shows MONOCHROME1 images as they are meant (low values bright).
  */
 export async function display(
   ids: Record<ViewportName, string>,
-  options: { voi?: { lower: number; upper: number }; resetCamera?: boolean } = {},
+  options: { voi?: { lower: number; upper: number }; resetCamera?: boolean; invert?: boolean } = {},
 ): Promise<void> {
   if (!engine) return;
   const voi = options.voi ?? viewerStore.get().voi ?? robustRange(volumes.get(ids.axial)!.data);
@@ -205,7 +206,7 @@ export async function display(
       // leave a view outside the volume (a black axial view): reset again now.
       if (keepCamera) vp.setCamera(keepCamera);
       else vp.resetCamera();
-      vp.setProperties({ voiRange: voi }, undefined, true);
+      vp.setProperties({ voiRange: voi, invert: !!options.invert }, undefined, true);
     }),
   );
   ensureCrosshairsMode();
