@@ -402,17 +402,12 @@ export function computeClasses(
   return out;
 }
 
-/** The crop (no padding) of a derived image and the feature ROI: what the feature classes get. */
-function cropForFeatures(p: PreparedCase, image: Volume): CroppedRoi {
+/** The crop (no padding) of a derived image, with the feature ROI's crop: what the feature classes get. */
+function cropForFeatures(p: PreparedCase, image: Volume, mask: Uint8Array): CroppedRoi {
   const { lo, hi } = p.box;
   const size: Vec3 = boxSize(p.box);
   const values = cropArray(image.data, image.size, lo, hi);
-  return {
-    size,
-    spacing: [...image.spacing],
-    image: values instanceof Float64Array ? values : Float64Array.from(values),
-    mask: cropArray(p.featureRoi, p.image.size, lo, hi),
-  };
+  return { size, spacing: [...image.spacing], image: values instanceof Float64Array ? values : Float64Array.from(values), mask };
 }
 
 /** One image type's features (every derived image it yields), e.g. all 8 wavelet sub-bands. */
@@ -426,6 +421,7 @@ export function extractImageType(
   const warnings: string[] = [];
   const features: Record<string, number> = {};
   const mask: Volume = { ...p.image, data: p.roi };
+  const roiCrop = cropArray(p.featureRoi, p.image.size, p.box.lo, p.box.hi); // shared by every derived image (read-only)
   // Original needs no filter: crop the image as it is (the registry's version converts the
   // whole image to float64 first, which the crop does not need).
   const derivedImages: Iterable<{ name: string; image: Volume; warnings?: string[] }> =
@@ -435,7 +431,7 @@ export function extractImageType(
   for (const derived of derivedImages) {
     check(hooks);
     if (derived.warnings) warnings.push(...derived.warnings);
-    const roi = cropForFeatures(p, derived.image);
+    const roi = cropForFeatures(p, derived.image, roiCrop);
     Object.assign(features, computeClasses(derived.name, roi, t.settings, p.featureClasses, derived.image.data instanceof Float32Array, hooks));
   }
   return { features, warnings };
