@@ -480,11 +480,32 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
     if (xmz <= vmin) break;
   }
 
-  // glmnet (R): lambda[1] = exp(2 log lambda[2] - log lambda[3]) on a computed path
-  const K = lambdas.length;
-  const lambda = Float64Array.from(lambdas);
-  if (!userLambda && K > 2) lambda[0] = Math.exp(2 * Math.log(lambda[1]) - Math.log(lambda[2]));
-  // back to the original scale
+  return finishPath({ lambdas, a0s, betas, devs, xm, xs, computedPath: !userLambda, n, p, dev0, npasses: nlp, warning });
+}
+
+/**
+ * The path as glmnet reports it: lambda_1 = exp(2 log lambda_2 - log lambda_3) on a computed
+ * path, coefficients back on the original scale. (A function of its own: V8 optimizes the
+ * solver loop above while it runs, and code after the loop would deoptimize it on every call.)
+ */
+function finishPath(s: {
+  lambdas: number[];
+  a0s: number[];
+  betas: Float64Array[];
+  devs: number[];
+  xm: Float64Array;
+  xs: Float64Array;
+  computedPath: boolean;
+  n: number;
+  p: number;
+  dev0: number;
+  npasses: number;
+  warning: string | null;
+}): GlmnetFit {
+  const { betas, xm, xs, p } = s;
+  const K = s.lambdas.length;
+  const lambda = Float64Array.from(s.lambdas);
+  if (s.computedPath && K > 2) lambda[0] = Math.exp(2 * Math.log(lambda[1]) - Math.log(lambda[2]));
   const a0 = new Float64Array(K);
   const beta: Float64Array[] = [];
   const df = new Int32Array(K);
@@ -499,7 +520,7 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
       if (out[j] !== 0) nz++;
     }
     beta.push(out);
-    a0[k] = a0s[k] - shift;
+    a0[k] = s.a0s[k] - shift;
     df[k] = nz;
   }
   return {
@@ -507,11 +528,11 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
     a0,
     beta,
     df,
-    devRatio: Float64Array.from(devs),
-    nulldev: 2 * n * dev0,
-    npasses: nlp,
-    warning,
-    nobs: n,
+    devRatio: Float64Array.from(s.devs),
+    nulldev: 2 * s.n * s.dev0,
+    npasses: s.npasses,
+    warning: s.warning,
+    nobs: s.n,
     nvars: p,
   };
 }
