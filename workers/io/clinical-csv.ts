@@ -32,7 +32,12 @@ export interface ClinicalTable {
 export class ClinicalCsvError extends Error {}
 
 const IHC_TEXT: Record<string, number> = { '0': 0, '1+': 1, '2+': 2, '3+': 3 };
-const ISH_TEXT: Record<string, number> = { positive: 1, pos: 1, '+': 1, amplified: 1, negative: 0, neg: 0, '-': 0, 'not amplified': 0 };
+const ISH_TEXT: Record<string, number> = {
+  positive: 1, pos: 1, '+': 1, amplified: 1,
+  negative: 0, neg: 0, '-': 0, 'not amplified': 0,
+  // an ISH that was not performed is missing, not an error (it is only needed for IHC 2+)
+  'not done': NaN, 'not performed': NaN, nd: NaN, 'n/a': NaN,
+};
 
 function parseCell(column: string, cell: string): number | undefined {
   const t = cell.trim();
