@@ -1,0 +1,285 @@
+/**
+ * The Lesion tab: readers, lesions (the largest marked), appearance, live statistics per
+ * phase, the time-intensity curve, and the exchange of ROIs (import NRRD / NIfTI / SEG,
+ * rasterise an attached RTSTRUCT, export SEG / NRRD / NIfTI).
+ */
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { getSeries } from '../store/appStore.ts';
+import { useStore } from '../store/createStore.ts';
+import { viewerStore } from '../viewer/viewerStore.ts';
+import {
+  clearLesion,
+  deleteLesion,
+  exportRois,
+  importMaskFiles,
+  rasteriseRtStruct,
+  setActiveLesion,
+  setReader,
+  setRoiStyle,
+  updateLesion,
+  type ExportFormat,
+} from './lesionService.ts';
+import { dismissRoiMessage, lesionStore } from './lesionStore.ts';
+import { computeLesionTic, ticStore } from './ticService.ts';
+import './lesion.css';
+
+const TicChart = lazy(() => import('./TicChart.tsx').then((m) => ({ default: m.TicChart })));
+
+function hex(rgb: [number, number, number]): string {
+  return `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+}
+function rgb(hexColor: string): [number, number, number] {
+  const n = parseInt(hexColor.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return '-';
+  return Number.isInteger(x) ? String(x) : x.toPrecision(5);
+}
+
+export function download(name: string, bytes: Uint8Array | string, type = 'application/octet-stream'): void {
+  const blob = new Blob([bytes as BlobPart], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function Readers() {
+  const reader = useStore(lesionStore, (s) => s.reader);
+  const counts = useStore(lesionStore, (s) => s.counts);
+  return (
+    <div className="readers">
+      {([1, 2] as const).map((r) => (
+        <button key={r} className={reader === r ? 'active' : ''} aria-pressed={reader === r} data-testid={`panel-reader-${r}`} onClick={() => void setReader(r)}>
+          Reader {r} <span className="muted">({counts[r].reduce((a, b, i) => a + (i > 0 ? b : 0), 0)} voxels)</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function Lesions() {
+  const lesions = useStore(lesionStore, (s) => s.lesions);
+  const active = useStore(lesionStore, (s) => s.active);
+  const counts = useStore(lesionStore, (s) => s.counts);
+  const largest = useStore(lesionStore, (s) => s.largest);
+  return (
+    <table className="lesions">
+      <thead>
+        <tr>
+          <th />
+          <th>Lesion</th>
+          <th title="Reader 1 voxels">R1</th>
+          <th title="Reader 2 voxels">R2</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {lesions.map((l) => (
+          <tr key={l.index} className={l.index === active ? 'current' : ''} data-testid="lesion-row" data-lesion={l.index}>
+            <td>
+              <input type="radio" name="active-lesion" aria-label={`Edit ${l.name}`} checked={l.index === active} onChange={() => setActiveLesion(l.index)} />
+            </td>
+            <td>
+              <input type="color" aria-label={`Colour of ${l.name}`} value={hex(l.color)} onChange={(e) => updateLesion(l.index, { color: rgb(e.target.value) })} />
+              <input className="name" aria-label="Lesion name" value={l.name} onChange={(e) => updateLesion(l.index, { name: e.target.value })} />
+              {largest === l.index && (
+                <span className="badge largest" data-testid="lesion-largest" title="The largest lesion (most voxels): the one the study delineates">
+                  largest
+                </span>
+              )}
+            </td>
+            <td>{counts[1][l.index] ?? 0}</td>
+            <td>{counts[2][l.index] ?? 0}</td>
+            <td className="actions">
+              <label title="Show or hide this lesion">
+                <input type="checkbox" checked={l.visible} onChange={(e) => updateLesion(l.index, { visible: e.target.checked })} />
+                show
+              </label>
+              <button className="small" title="Erase this lesion's voxels in the current reader (undoable)" onClick={() => clearLesion(l.index)}>
+                Clear
+              </button>
+              {lesions.length > 1 && (
+                <button className="small" title="Remove the lesion from both readers" onClick={() => deleteLesion(l.index)}>
+                  Delete
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Appearance() {
+  const opacity = useStore(lesionStore, (s) => s.opacity);
+  const outline = useStore(lesionStore, (s) => s.outline);
+  return (
+    <div className="appearance">
+      <label>
+        Opacity
+        <input type="range" min={0} max={1} step={0.05} value={opacity} data-testid="roi-opacity" onChange={(e) => setRoiStyle({ opacity: Number(e.target.value) })} />
+      </label>
+      <label>
+        <input type="checkbox" checked={outline} data-testid="roi-outline" onChange={(e) => setRoiStyle({ outline: e.target.checked })} />
+        Outline
+      </label>
+    </div>
+  );
+}
+
+function Statistics() {
+  const stats = useStore(lesionStore, (s) => s.stats);
+  const active = useStore(lesionStore, (s) => s.active);
+  const reader = useStore(lesionStore, (s) => s.reader);
+  if (!stats) return <p className="muted">No ROI yet.</p>;
+  return (
+    <div className="roi-stats" data-testid="roi-stats" data-voxels={stats.voxelCount} data-ml={stats.volumeMl}>
+      <p>
+        Lesion {active}, reader {reader}: <b>{stats.voxelCount}</b> voxels, <b>{stats.volumeMl.toFixed(3)}</b> mL
+      </p>
+      {stats.phases.length > 0 && stats.voxelCount > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>Phase</th>
+              <th>Mean</th>
+              <th>Min</th>
+              <th>Max</th>
+            </tr>
+          </thead>
+          <tbody>
+            {stats.phases.map((p, i) => (
+              <tr key={stats.phaseNumbers[i]} data-testid="roi-phase-stats" data-phase={stats.phaseNumbers[i]} data-mean={p.mean}>
+                <td>{stats.phaseNumbers[i]}</td>
+                <td>{fmt(p.mean)}</td>
+                <td>{fmt(p.min)}</td>
+                <td>{fmt(p.max)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function Tic() {
+  const revision = useStore(lesionStore, (s) => s.revision);
+  const seriesKey = useStore(lesionStore, (s) => s.seriesKey);
+  const loaded = useStore(viewerStore, (s) => s.renderCount);
+  const tic = useStore(ticStore, (s) => s);
+  useEffect(() => {
+    const t = setTimeout(() => void computeLesionTic(), 300);
+    return () => clearTimeout(t);
+  }, [revision, seriesKey, loaded]);
+  if (tic.error) return <p className="muted" data-testid="tic-message">{tic.error}</p>;
+  if (!tic.result) return <p className="muted">{tic.running ? 'Computing the curve...' : ''}</p>;
+  return (
+    <div data-testid="tic" data-type={tic.result.type} data-change={tic.result.change}>
+      <Suspense fallback={<p className="muted">Loading the plot...</p>}>
+        <TicChart result={tic.result} />
+      </Suspense>
+      {tic.result.warnings.map((w) => (
+        <p key={w} className="muted small">
+          {w}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function Exchange() {
+  const seriesKey = useStore(lesionStore, (s) => s.seriesKey);
+  const busy = useStore(lesionStore, (s) => s.busy);
+  const input = useRef<HTMLInputElement>(null);
+  const entry = seriesKey ? getSeries(seriesKey) : undefined;
+  const rtstructs = entry?.item.annotations.filter((a) => a.kind === 'RTSTRUCT') ?? [];
+  const doExport = async (format: ExportFormat) => {
+    const phase = Math.min(2, (entry?.phaseOrder.length ?? 1) - 1);
+    const file = await exportRois(format, phase);
+    if (file) download(file.name, file.bytes, format === 'seg' ? 'application/dicom' : 'application/octet-stream');
+  };
+  return (
+    <div className="exchange">
+      <label className="button" title="A label map (NRRD, NIfTI) or DICOM SEG on this study; RTSTRUCT files too">
+        Import mask...
+        <input
+          ref={input}
+          type="file"
+          multiple
+          hidden
+          accept=".nrrd,.nii,.gz,.dcm,application/dicom"
+          data-testid="mask-input"
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = '';
+            void importMaskFiles(files);
+          }}
+        />
+      </label>
+      {rtstructs.map((a) => (
+        <button key={a.source} data-testid="rasterise-rtstruct" disabled={!!busy} title={`Fill ${a.roiNames.join(', ')} onto the image grid`} onClick={() => void rasteriseRtStruct(a.source)}>
+          Rasterise RTSTRUCT {a.label || a.roiNames.join(', ')}
+        </button>
+      ))}
+      <span className="muted">Export:</span>
+      <button disabled={!seriesKey || !!busy} data-testid="export-seg" title="DICOM SEG (binary), referencing the images of phase 2 (or the last)" onClick={() => void doExport('seg')}>
+        SEG
+      </button>
+      <button disabled={!seriesKey || !!busy} data-testid="export-nrrd" title="NRRD label map on the image grid (PyRadiomics, Slicer)" onClick={() => void doExport('nrrd')}>
+        NRRD
+      </button>
+      <button disabled={!seriesKey || !!busy} data-testid="export-nifti" title="NIfTI label map on the image grid (.nii.gz)" onClick={() => void doExport('nifti')}>
+        NIfTI
+      </button>
+    </div>
+  );
+}
+
+function Messages() {
+  const messages = useStore(lesionStore, (s) => s.messages);
+  if (messages.length === 0) return null;
+  return (
+    <ul className="roi-messages">
+      {messages.map((m) => (
+        <li key={m.id} className={m.kind} data-testid="roi-message" data-kind={m.kind}>
+          {m.text}
+          <button className="link" aria-label="Dismiss" onClick={() => dismissRoiMessage(m.id)}>
+            x
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export default function LesionPanel() {
+  const seriesKey = useStore(lesionStore, (s) => s.seriesKey);
+  const savedAt = useStore(lesionStore, (s) => s.savedAt);
+  return (
+    <div className="lesion-panel" data-testid="lesion-panel">
+      <Messages />
+      {!seriesKey && <p className="placeholder">Open a study to delineate its lesions.</p>}
+      <h3>Readers</h3>
+      <Readers />
+      <h3>Lesions</h3>
+      <Lesions />
+      <Appearance />
+      <h3>Statistics</h3>
+      <Statistics />
+      <h3>Time-intensity curve</h3>
+      <Tic />
+      <h3>Exchange</h3>
+      <Exchange />
+      {savedAt && <p className="muted small" data-testid="roi-saved">Saved in this browser at {new Date(savedAt).toLocaleTimeString()}</p>}
+    </div>
+  );
+}

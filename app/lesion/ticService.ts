@@ -1,0 +1,105 @@
+/**
+ * The time-intensity curve of the lesion on screen (issue 6's rule, workers/dce/tic.ts),
+ * computed in the TIC worker. Only the lesion's bounding box of each phase is sent (the
+ * curve is a mean over ROI voxels, the hot spot stays inside the ROI, so the crop gives
+ * the same numbers as the whole volumes, without copying 7 volumes to the worker).
+ */
+import * as Comlink from 'comlink';
+import type { TicResult } from '../../workers/dce/tic.ts';
+import type { TicWorkerApi } from '../../workers/dce/tic.worker.ts';
+import type { Volume, VoxelArray } from '../../workers/io/volume.ts';
+import { indexToPhysical } from '../../workers/io/volume.ts';
+import { getPhaseTimes, phaseVolumeId } from '../import/studyService.ts';
+import { getSeries } from '../store/appStore.ts';
+import { createStore } from '../store/createStore.ts';
+import { hasRoi, roiSegmentationId } from '../viewer/roi.ts';
+import { readLabels } from '../viewer/roiEditing.ts';
+import { getVolume } from '../viewer/viewerService.ts';
+import { lesionStore } from './lesionStore.ts';
+
+export interface TicState {
+  /** what the result is for: `${seriesKey}|${reader}|${lesion}|${revision}` */
+  key: string | null;
+  result: TicResult | null;
+  error: string | null;
+  running: boolean;
+}
+
+export const ticStore = createStore<TicState>({ key: null, result: null, error: null, running: false });
+
+let remote: Comlink.Remote<TicWorkerApi> | null = null;
+function ticWorker(): Comlink.Remote<TicWorkerApi> {
+  if (!remote) {
+    const w = new Worker(new URL('../../workers/dce/tic.worker.ts', import.meta.url), { type: 'module', name: 'tic' });
+    remote = Comlink.wrap<TicWorkerApi>(w);
+  }
+  return remote;
+}
+
+function crop(v: Volume, lo: number[], hi: number[]): Volume {
+  const [nx, ny] = v.size;
+  const size: [number, number, number] = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
+  const data = new (v.data.constructor as new (n: number) => VoxelArray)(size[0] * size[1] * size[2]);
+  let o = 0;
+  for (let k = lo[2]; k <= hi[2]; k++)
+    for (let j = lo[1]; j <= hi[1]; j++) {
+      const base = lo[0] + nx * (j + ny * k);
+      for (let i = 0; i < size[0]; i++) data[o++] = v.data[base + i];
+    }
+  return { size, spacing: v.spacing, direction: v.direction, origin: indexToPhysical(v, lo[0], lo[1], lo[2]), data };
+}
+
+let serial = 0;
+
+/** Computes the curve of the current lesion (all phases must be decoded). */
+export async function computeLesionTic(): Promise<void> {
+  const { seriesKey, reader, active, revision } = lesionStore.get();
+  const key = `${seriesKey}|${reader}|${active}|${revision}`;
+  if (!seriesKey || ticStore.get().key === key) return;
+  const entry = getSeries(seriesKey);
+  if (!entry) return;
+  const mine = ++serial;
+  if (entry.phaseOrder.length < 3) {
+    ticStore.set({ key, result: null, running: false, error: 'A time-intensity curve needs a dynamic series (pre-contrast and at least two post-contrast phases).' });
+    return;
+  }
+  const phases = entry.phaseOrder.map((raw) => getVolume(phaseVolumeId(seriesKey, raw))?.volume);
+  if (phases.some((p) => !p)) {
+    ticStore.set({ key: null, result: null, running: false, error: 'Waiting for every phase to be decoded...' });
+    return;
+  }
+  const labels = hasRoi(seriesKey, reader) ? readLabels(roiSegmentationId(seriesKey, reader)) : null;
+  if (!labels) return;
+  const [nx, ny, nz] = phases[0]!.size;
+  const lo = [nx, ny, nz];
+  const hi = [-1, -1, -1];
+  for (let k = 0, v = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, v++) {
+        if (labels[v] !== active) continue;
+        if (i < lo[0]) lo[0] = i;
+        if (i > hi[0]) hi[0] = i;
+        if (j < lo[1]) lo[1] = j;
+        if (j > hi[1]) hi[1] = j;
+        if (k < lo[2]) lo[2] = k;
+        if (k > hi[2]) hi[2] = k;
+      }
+  if (hi[0] < 0) {
+    ticStore.set({ key, result: null, running: false, error: `Lesion ${active} has no voxel yet: draw it to see its curve.` });
+    return;
+  }
+  const mask = crop({ ...phases[0]!, data: labels }, lo, hi);
+  for (let i = 0; i < mask.data.length; i++) mask.data[i] = mask.data[i] === active ? 1 : 0;
+  const times = getPhaseTimes(seriesKey);
+  ticStore.set({ running: true });
+  try {
+    const result = await ticWorker().tic({
+      phases: phases.map((p, k) => ({ volume: crop(p!, lo, hi), time: times[k], label: `phase ${k}` })),
+      mask,
+      contrastBolusStartTime: entry.item.contrastBolusStartTime,
+    });
+    if (mine === serial) ticStore.set({ key, result, error: null, running: false });
+  } catch (e) {
+    if (mine === serial) ticStore.set({ key, result: null, error: (e as Error).message, running: false });
+  }
+}
