@@ -17,6 +17,7 @@ import vtkVolume from '@kitware/vtk.js/Rendering/Core/Volume';
 import vtkVolumeMapper from '@kitware/vtk.js/Rendering/Core/VolumeMapper';
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
 import vtkGenericRenderWindow from '@kitware/vtk.js/Rendering/Misc/GenericRenderWindow';
+import type { mat3 } from 'gl-matrix';
 import { useEffect, useRef, useState } from 'react';
 import type { Volume } from '../../workers/io/volume.ts';
 import { geometryOf } from '../../workers/io/volume.ts';
@@ -52,7 +53,7 @@ function volumeActor(v: Volume): { actor: ReturnType<typeof vtkVolume.newInstanc
   image.setDimensions([...s.size]);
   image.setSpacing([...s.spacing]);
   image.setOrigin([...s.origin]);
-  image.setDirection(toCornerstoneDirection(s.direction) as unknown as Parameters<typeof image.setDirection>[0]);
+  image.setDirection(toCornerstoneDirection(s.direction) as unknown as mat3);
   image.getPointData().setScalars(vtkDataArray.newInstance({ name: 'scalars', numberOfComponents: 1, values: s.data }));
   const r = robustRange(s.data, 0.5, 0.998);
   const mapper = vtkVolumeMapper.newInstance();
