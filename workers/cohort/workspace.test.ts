@@ -17,7 +17,10 @@ function sample(): Workspace {
       { id: 'm2', name: 'Imported', origin: 'imported', addedAt: '2024-01-02T00:00:00.000Z', json: '{"schema":"her2-model/1"}' },
     ],
     activeModelId: 'm2',
-    rois: [{ key: '2.25.123', reader: 2, meta: { voxels: 3, note: 'ü' }, nrrd: Uint8Array.from([78, 82, 82, 68, 0, 255, 7]) }],
+    rois: [
+      { key: '2.25.123', meta: { size: [4, 4, 2], readers: [1, 2], note: 'ü' }, data: [Uint8Array.from([120, 156, 0, 255, 7]), Uint8Array.from([1, 2, 3])] },
+      { key: '2.25.456', meta: { size: [2, 2, 2], readers: [] }, data: [] },
+    ],
   };
 }
 
@@ -41,7 +44,7 @@ describe('workspace file', () => {
     const ish = back.cohort!.patients.map((p) => p.clinical!.values.ish);
     expect(ish.some((v) => Number.isNaN(v))).toBe(true);
     expect(back.models[0].json).toBe(ws.models[0].json);
-    expect(Array.from(back.rois[0].nrrd)).toEqual([78, 82, 82, 68, 0, 255, 7]);
+    expect(back.rois.map((r) => r.data.map((d) => Array.from(d)))).toEqual([[[120, 156, 0, 255, 7], [1, 2, 3]], []]);
   });
 
   it('is the same bytes for the same workspace at any time (fixed timestamps)', () => {

@@ -6,7 +6,8 @@
  *   workspace.json     format, cohort, model list, active model, ROI list
  *   features.json      the feature records (diagnostics as text, features as numbers)
  *   models/<n>.json    each MODEL.json, byte for byte as it was imported or trained
- *   rois/<n>.nrrd      each ROI as NRRD bytes, as its owner stored it
+ *   rois/<n>/<k>.bin   each saved ROI record's binary parts (e.g. each reader's packed label
+ *                      map), byte for byte as its owner (app/lesion) stored them
  *
  * Numbers are JSON numbers (shortest round-trip text, exact); NaN, the infinities and -0, which
  * JSON lacks, are written {"$number": "NaN" | "Infinity" | "-Infinity" | "-0"}.
@@ -39,12 +40,12 @@ export interface StoredModel {
 }
 
 export interface StoredRoi {
-  /** its owner's key, e.g. the SeriesInstanceUID */
+  /** its owner's key (the series' SeriesInstanceUIDs) */
   key: string;
-  reader: number;
-  /** JSON-able description kept beside the mask */
+  /** the record's JSON-able part (lesions, grid size, readers...) */
   meta: unknown;
-  nrrd: Uint8Array;
+  /** the record's binary parts, in order */
+  data: Uint8Array[];
 }
 
 export interface Workspace {
@@ -96,7 +97,7 @@ interface WorkspaceIndex {
   cohort: Cohort | null;
   models: Omit<StoredModel, 'json'>[];
   activeModelId: string | null;
-  rois: Omit<StoredRoi, 'nrrd'>[];
+  rois: (Omit<StoredRoi, 'data'> & { parts: number })[];
 }
 
 export function serializeWorkspace(ws: Workspace): Uint8Array {
@@ -105,14 +106,14 @@ export function serializeWorkspace(ws: Workspace): Uint8Array {
     cohort: ws.cohort,
     models: ws.models.map(({ json: _json, ...m }) => m),
     activeModelId: ws.activeModelId,
-    rois: ws.rois.map(({ nrrd: _nrrd, ...r }) => r),
+    rois: ws.rois.map(({ data, ...r }) => ({ ...r, parts: data.length })),
   };
   const files: Zippable = {
     'workspace.json': strToU8(stringifyExact(index)),
     'features.json': strToU8(stringifyExact(ws.features)),
   };
   ws.models.forEach((m, i) => (files[`models/${i}.json`] = strToU8(m.json)));
-  ws.rois.forEach((r, i) => (files[`rois/${i}.nrrd`] = [r.nrrd, { level: 0 }]));
+  ws.rois.forEach((r, i) => r.data.forEach((d, k) => (files[`rois/${i}/${k}.bin`] = [d, { level: 0 }])));
   return zipSync(files, { level: 6, mtime: FIXED_MTIME });
 }
 
@@ -133,10 +134,13 @@ export function parseWorkspace(bytes: Uint8Array, source = 'workspace file'): Wo
   if (index.cohort && index.cohort.schema !== COHORT_SCHEMA) throw new WorkspaceError(`${source}: cohort schema '${String(index.cohort.schema)}' is not ${COHORT_SCHEMA}`);
   const features = parseExact<StoredFeatures[]>(text('features.json'), `${source}: features.json`);
   const models = index.models.map((m, i) => ({ ...m, json: text(`models/${i}.json`) }));
-  const rois = index.rois.map((r, i) => {
-    const nrrd = entries[`rois/${i}.nrrd`];
-    if (!nrrd) throw new WorkspaceError(`${source}: 'rois/${i}.nrrd' (ROI '${r.key}', reader ${r.reader}) is missing`);
-    return { ...r, nrrd };
+  const rois = index.rois.map(({ parts, ...r }, i) => {
+    const data = Array.from({ length: parts }, (_, k) => {
+      const d = entries[`rois/${i}/${k}.bin`];
+      if (!d) throw new WorkspaceError(`${source}: 'rois/${i}/${k}.bin' (ROI '${r.key}') is missing`);
+      return d;
+    });
+    return { ...r, data };
   });
   return { cohort: index.cohort, features, models, activeModelId: index.activeModelId, rois };
 }
