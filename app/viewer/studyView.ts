@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink';
 import type { SubtractionWorkerApi } from '../../workers/dce/subtraction.worker.ts';
 import type { Volume } from '../../workers/io/volume.ts';
-import { appStore, getSeries, startJob } from '../store/appStore.ts';
+import { appStore, getSeries, startJob, updateSeries } from '../store/appStore.ts';
 import { loadAllPhases, loadPhase, rawPhaseOf } from '../import/studyService.ts';
 import { hasRoi, hideRoi, showRoi } from './roi.ts';
 import { clearDisplay, display, getVolume, registerVolume, robustRange } from './viewerService.ts';
@@ -78,7 +78,11 @@ async function show(resetCamera: boolean): Promise<void> {
     voiByKind[view] = voi;
     displayedKind = view;
   } catch (e) {
-    if (serial === requestSerial) viewerStore.set({ error: (e as Error).message });
+    const entry = getSeries(seriesKey);
+    const name = entry ? entry.item.seriesDescription || `series ${entry.item.seriesNumber}` : seriesKey;
+    const message = `${name}: ${(e as Error).message}`;
+    if (entry) updateSeries(seriesKey, { error: (e as Error).message });
+    if (serial === requestSerial) viewerStore.set({ error: message });
   }
 }
 
