@@ -63,7 +63,7 @@ export function rocFigure(model: ModelJson): Figure {
         x: met.roc.specificity.map((s) => 1 - s),
         y: met.roc.sensitivity,
         mode: 'lines',
-        line: { color: MODEL_COLORS[m], width: 2, shape: 'hv' },
+        line: { color: MODEL_COLORS[m], width: 2 },
         name: `${MODEL_TITLES[m]} ${split}: AUC ${f3(met.auc)} (${f3(met.auc_ci[0])}-${f3(met.auc_ci[1])})`,
         legendgroup: m,
       });
@@ -95,7 +95,7 @@ export function calibrationFigure(model: ModelJson, which: ModelName = 'nomogram
       text: met.calibration.map((c) => `n = ${c.n}`),
       mode: 'lines+markers',
       marker: { color: colors[split], size: 8, symbol: split === 'train' ? 'circle' : 'square' },
-      line: { color: colors[split], width: 1.5 },
+      line: { color: colors[split], width: 1, dash: 'dot' },
       name: `${title}: Hosmer-Lemeshow p = ${fp(met.hl.p)} (chi2 ${f3(met.hl.statistic)}, df ${met.hl.df})`,
       hovertemplate: 'predicted %{x:.3f}, observed %{y:.3f}, %{text}<extra></extra>',
     });
@@ -258,7 +258,7 @@ function niceStep(max: number): number {
  * ticks sit at their points, total points, and the probability axis at the total points that
  * give each probability (MODEL.json's nomogram_scales). The patient's values are marked.
  */
-export function nomogramFigure(model: ModelJson, patient?: NomogramPatient | null): Figure {
+export function nomogramFigure(model: ModelJson, patient?: NomogramPatient | null, labelGap = 2.5): Figure {
   const sc = model.nomogram_scales;
   const maxTotal = sc.total_points.max;
   const totalX = (t: number) => (maxTotal > 0 ? (t / maxTotal) * sc.max_points : 0);
@@ -303,11 +303,18 @@ export function nomogramFigure(model: ModelJson, patient?: NomogramPatient | nul
     const xs = row.ticks.map((t) => t.x);
     const lo = Math.min(...xs);
     const hi = Math.max(...xs);
+    // a label closer than labelGap points to the previous one is left out (its tick stays)
+    let last = -Infinity;
+    const labels = row.ticks.map((t) => {
+      if (Math.abs(t.x - last) < labelGap) return '';
+      last = t.x;
+      return t.label;
+    });
     data.push({ x: [lo, hi], y: [y, y], mode: 'lines', line: { color: '#333', width: 1.2 }, showlegend: false, hoverinfo: 'skip' });
     data.push({
       x: xs,
       y: xs.map(() => y),
-      text: row.ticks.map((t) => t.label),
+      text: labels,
       mode: 'text+markers',
       marker: { symbol: 'line-ns-open', size: 8, color: '#333', line: { width: 1.2 } },
       textposition: 'top center',

@@ -1,10 +1,10 @@
 /**
- * The radiomic features of the studies open in the viewer, by series key: where the Features
- * panel's "Extract features" puts its result (`publishPatientFeatures`), and where the
- * nomogram panel reads the current patient's (a features CSV row loaded for the study goes
- * here too). Kept for the session; a cohort patient's features live in the cohort instead.
+ * The radiomic features of the studies open in the viewer, by series key: the Features
+ * panel's "Extract features" results (its onFeaturesExtracted), or a features CSV row loaded
+ * for the study in the nomogram panel; the nomogram panel reads the current patient's here. Kept for the session; a cohort patient's features live in the cohort instead.
  */
 import type { FeatureRow } from '../../workers/io/features-csv.ts';
+import { extractionStore, onFeaturesExtracted } from '../features/extractionService.ts';
 import { createStore } from '../store/createStore.ts';
 
 export interface PublishedFeatures {
@@ -21,4 +21,12 @@ export function publishPatientFeatures(seriesKey: string, row: FeatureRow, sourc
 
 export function patientFeatures(seriesKey: string): PublishedFeatures | undefined {
   return patientFeaturesStore.get().bySeries[seriesKey];
+}
+
+// The Features panel's "Extract features" results (app/features/extractionService.ts): the
+// latest one, if any was made before this module loaded, then every new one.
+onFeaturesExtracted((seriesKey, row, source) => publishPatientFeatures(seriesKey, row, source));
+{
+  const r = extractionStore.get().result;
+  if (r && !patientFeatures(r.seriesKey)) publishPatientFeatures(r.seriesKey, r.row, `Extract features (phase ${r.phase}, reader ${r.reader}, ${r.params})`);
 }
