@@ -16,8 +16,7 @@ const traces = (f: { data: unknown[] }) => f.data as Trace[];
 
 describe('nomogram figure', () => {
   const sc = model.nomogram_scales;
-  // a patient: training medians of the rad-score, the reference level of each factor
-  const radscore = model.radscore.distribution.train.her2_low[Math.floor(model.radscore.distribution.train.her2_low.length / 2)];
+  // a patient: each feature at its training mean, each factor at its last level
   const clinical: Record<string, number> = {};
   for (const p of sc.predictors) if (p.kind === 'factor') clinical[p.name] = p.levels[p.levels.length - 1].level;
   for (const v of model.models.clinical.variables) if (!(v in clinical)) clinical[v] = model.variables[v]?.levels?.[0] ?? 1;
