@@ -56,6 +56,7 @@ function segId(seriesKey: string, reader: Reader): string {
 async function ensureReader(seriesKey: string, reader: Reader): Promise<void> {
   if (hasRoi(seriesKey, reader)) return;
   const reg = await loadPhase(seriesKey, 0);
+  if (hasRoi(seriesKey, reader)) return; // made meanwhile (e.g. the demo's mask)
   const empty: Volume<Uint8Array> = { ...geometryOf(reg.volume), data: new Uint8Array(reg.volume.data.length) };
   await setRoiMask(seriesKey, reg.volumeId, empty, reader, `Reader ${reader}`);
 }
@@ -70,6 +71,8 @@ async function attach(seriesKey: string): Promise<void> {
   if (!entry) return;
   if (lesionStore.get().seriesKey !== seriesKey) {
     const saved = await loadRois(autosaveKey(entry.item.seriesInstanceUIDs));
+    if (serial !== attachSerial) return;
+    if (saved && !hasRoi(seriesKey, 1) && !hasRoi(seriesKey, 2)) await restoreSavedRois(seriesKey);
     if (serial !== attachSerial) return;
     lesionStore.set({
       seriesKey,
@@ -128,6 +131,7 @@ export function addLesion(): number {
 
 export function updateLesion(index: number, patch: Partial<Omit<LesionInfo, 'index'>>): void {
   lesionStore.set((s) => ({ lesions: s.lesions.map((l) => (l.index === index ? { ...l, ...patch } : l)) }));
+  markEdited();
   applyAppearance();
   scheduleSave();
 }
@@ -415,7 +419,7 @@ export async function exportRois(format: ExportFormat, phase = 0): Promise<{ nam
     }));
     const bytes = await roiWorker().exportSeg(give(labels), geometry, header, phaseInfo, segments, {
       seriesDescription: `Lesion ROI reader ${reader} (HER2 workstation)`,
-      contentCreatorName: `Reader${reader}`,
+      contentCreatorName: `Reader^${reader}`,
     });
     return { name: `${base}-seg.dcm`, bytes };
   } catch (e) {
@@ -429,6 +433,13 @@ export async function exportRois(format: ExportFormat, phase = 0): Promise<{ nam
 // ---- autosave ---------------------------------------------------------------------
 
 let saveTimer: ReturnType<typeof setTimeout> | null = null;
+let editSerial = 0;
+
+/** An edit happened: the autosave is behind until the next save. */
+function markEdited(): void {
+  editSerial++;
+  if (!lesionStore.get().unsaved) lesionStore.set({ unsaved: true });
+}
 
 function scheduleSave(): void {
   if (saveTimer) clearTimeout(saveTimer);
@@ -444,6 +455,7 @@ export async function saveNow(): Promise<void> {
   if (!seriesKey) return;
   const entry = getSeries(seriesKey);
   if (!entry) return;
+  const serialAtStart = editSerial;
   const readers: { reader: Reader; packed: Uint8Array }[] = [];
   let size: Geometry['size'] | null = null;
   for (const r of [1, 2] as Reader[]) {
@@ -459,10 +471,16 @@ export async function saveNow(): Promise<void> {
   const savedAt = Date.now();
   try {
     await saveRois({ key: autosaveKey(entry.item.seriesInstanceUIDs), size, lesions, readers, savedAt });
-    if (lesionStore.get().seriesKey === seriesKey) lesionStore.set({ savedAt });
+    if (lesionStore.get().seriesKey === seriesKey) lesionStore.set({ savedAt, unsaved: editSerial !== serialAtStart });
   } catch (e) {
     addRoiMessage('error', `The ROIs could not be saved in this browser: ${(e as Error).message}`);
   }
+}
+
+/** Whether ROIs were autosaved for a series. */
+export async function hasSavedRois(seriesKey: string): Promise<boolean> {
+  const entry = getSeries(seriesKey);
+  return !!entry && !!(await loadRois(autosaveKey(entry.item.seriesInstanceUIDs)));
 }
 
 /**
@@ -515,6 +533,7 @@ export function startLesionService(): void {
   });
   onRoiChange((key) => {
     if (key === lesionStore.get().seriesKey) {
+      markEdited();
       applyAppearance();
       scheduleRefresh();
     }

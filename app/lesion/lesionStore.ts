@@ -47,6 +47,8 @@ export interface LesionState {
   canRedo: boolean;
   /** the last autosave, ms since epoch */
   savedAt: number | null;
+  /** edits not yet autosaved */
+  unsaved: boolean;
   /** increments when the label maps change (the 3D view and the TIC follow it) */
   revision: number;
 }
@@ -82,6 +84,7 @@ export const lesionStore = createStore<LesionState>({
   canUndo: false,
   canRedo: false,
   savedAt: null,
+  unsaved: false,
   revision: 0,
 });
 
