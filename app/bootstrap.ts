@@ -65,6 +65,8 @@ export function startWorkstation(): void {
     } catch (e) {
       addErrors([{ file: 'saved studies', message: `could not be read: ${(e as Error).message}` }]);
     }
+    // the cohort workspace: an extraction interrupted by a reload resumes (app/cohort)
+    void import('./cohort/cohortService.ts').then((m) => m.initCohort());
     const params = new URLSearchParams(location.search);
     if (restored === 0 && !demoDismissed() && params.get('demo') !== '0') {
       const { openDemoStudy } = await import('./import/demoStudy.ts');

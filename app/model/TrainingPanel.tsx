@@ -10,7 +10,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ModelJson } from '../../workers/stats/model-json.ts';
 import { initCohort } from '../cohort/cohortService.ts';
 import { useStore } from '../store/createStore.ts';
-import { f3, fp, lassoCvFigure, lassoPathFigure, MODEL_TITLES, radscoreViolinFigure } from './figures.ts';
+import { f3, fp, lassoCvFigure, lassoPathFigure, levelLabel, MODEL_TITLES, radscoreViolinFigure } from './figures.ts';
 import { ModelPicker } from './ModelPicker.tsx';
 import { exportActiveModel, exportTrainingData, initModels, modelStore, trainModel } from './modelService.ts';
 import { PlotlyChart } from './PlotlyChart.tsx';
@@ -89,7 +89,10 @@ function ClinicalTable({ m }: { m: ModelJson }) {
           }
           return (u.levels ?? []).map((lvl, k) => (
             <tr key={`${v}-${lvl}`}>
-              <td>{k === 0 ? vt(v) : ''} {lvl}</td>
+              <td>
+                {k === 0 ? `${vt(v)}: ` : ''}
+                {levelLabel(v, lvl)}
+              </td>
               <td className="num">{u.her2_low?.[k]}</td>
               <td className="num">{u.her2_zero?.[k]}</td>
               <td>{k === 0 ? u.test : ''}</td>

@@ -224,7 +224,7 @@ export interface NomogramPatient {
 }
 
 const ROMAN = ['0', 'I', 'II', 'III', 'IV'];
-function levelLabel(variable: string, level: number): string {
+export function levelLabel(variable: string, level: number): string {
   if ((variable === 'tic' || variable === 'stage') && Number.isInteger(level) && level >= 0 && level < ROMAN.length) return ROMAN[level];
   if (['er', 'pr', 'aln', 'ki67'].includes(variable) && (level === 0 || level === 1)) {
     if (variable === 'aln') return level ? 'metastatic' : 'none';

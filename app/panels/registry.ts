@@ -19,9 +19,9 @@ export interface PanelDefinition {
 export const PANELS: PanelDefinition[] = [
   { id: 'lesion', title: 'Lesion', load: () => import('./Placeholder.tsx').then((m) => ({ default: m.LesionPlaceholder })) },
   { id: 'features', title: 'Features', load: () => import('./Placeholder.tsx').then((m) => ({ default: m.FeaturesPlaceholder })) },
-  { id: 'cohort', title: 'Cohort', load: () => import('./Placeholder.tsx').then((m) => ({ default: m.CohortPlaceholder })) },
-  { id: 'training', title: 'Training', load: () => import('./Placeholder.tsx').then((m) => ({ default: m.TrainingPlaceholder })) },
-  { id: 'nomogram', title: 'Nomogram', load: () => import('./Placeholder.tsx').then((m) => ({ default: m.NomogramPlaceholder })) },
+  { id: 'cohort', title: 'Cohort', load: () => import('../cohort/CohortPanel.tsx') },
+  { id: 'training', title: 'Training', load: () => import('../model/TrainingPanel.tsx') },
+  { id: 'nomogram', title: 'Nomogram', load: () => import('../model/NomogramPanel.tsx') },
 ];
 
 const lazyCache = new Map<string, LazyExoticComponent<ComponentType>>();
