@@ -12,6 +12,7 @@ import { useStore } from './store/createStore.ts';
 import { MetadataPanel } from './viewer/MetadataPanel.tsx';
 import { StatusBar } from './viewer/StatusBar.tsx';
 import { Toolbar } from './viewer/Toolbar.tsx';
+import { RoiToolbar } from './lesion/RoiToolbar.tsx';
 import { Viewports } from './viewer/Viewports.tsx';
 
 export function App() {
@@ -38,6 +39,7 @@ export function App() {
       <main className="center">
         <ErrorBoundary name="The viewer">
           <Toolbar />
+          <RoiToolbar />
           <Viewports />
           <StatusBar />
         </ErrorBoundary>

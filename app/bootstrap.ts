@@ -11,6 +11,8 @@ import { addErrors, appStore, type SeriesEntry } from './store/appStore.ts';
 import { setRoiMask, removeRoi } from './viewer/roi.ts';
 import { clearSelection, selectSeries, showPhase } from './viewer/studyView.ts';
 import { installTestHooks } from './viewer/testHooks.ts';
+import { hasSavedRois, startLesionService } from './lesion/lesionService.ts';
+import { installRoiTestHooks } from './lesion/roiTestHooks.ts';
 import { viewerStore } from './viewer/viewerStore.ts';
 
 function preferred(entries: SeriesEntry[]): SeriesEntry | undefined {
@@ -24,6 +26,8 @@ export function startWorkstation(): void {
   started = true;
   installKeyboard();
   installTestHooks();
+  installRoiTestHooks();
+  startLesionService();
   onKeyCommand('previousPhase', () => {
     const { phase, phaseCount } = viewerStore.get();
     if (phaseCount > 1) void showPhase(phase - 1);
@@ -40,6 +44,8 @@ export function startWorkstation(): void {
     void (async () => {
       if (options.select !== false || !appStore.get().selectedSeriesKey) await selectSeries(target.key);
       if (!roi) return;
+      // ROIs autosaved for this series (edited after the import) win over the file's.
+      if (await hasSavedRois(target.key)) return;
       try {
         await loadPhase(target.key, 0);
         const mask = readNrrd(roi.data, ROI_EXTRA);

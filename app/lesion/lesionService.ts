@@ -369,13 +369,9 @@ export async function importMaskFiles(files: File[]): Promise<void> {
   scheduleRefresh(0);
 }
 
-interface FileBytesApi {
-  fileBytes(importId: string, name: string): Promise<ArrayBuffer>;
-}
-
 /** One source file's bytes, from the DICOM worker that holds the import. */
 async function sourceFile(importId: string, name: string): Promise<{ name: string; bytes: ArrayBuffer }> {
-  const bytes = await (dicomWorker() as unknown as FileBytesApi).fileBytes(importId, name);
+  const bytes = await dicomWorker().fileBytes(importId, name);
   return { name, bytes };
 }
 

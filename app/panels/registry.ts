@@ -17,8 +17,8 @@ export interface PanelDefinition {
 }
 
 export const PANELS: PanelDefinition[] = [
-  { id: 'lesion', title: 'Lesion', load: () => import('./Placeholder.tsx').then((m) => ({ default: m.LesionPlaceholder })) },
-  { id: 'features', title: 'Features', load: () => import('./Placeholder.tsx').then((m) => ({ default: m.FeaturesPlaceholder })) },
+  { id: 'lesion', title: 'Lesion', load: () => import('../lesion/LesionPanel.tsx') },
+  { id: 'features', title: 'Features', load: () => import('../features/FeaturesPanel.tsx') },
   { id: 'cohort', title: 'Cohort', load: () => import('../cohort/CohortPanel.tsx') },
   { id: 'training', title: 'Training', load: () => import('../model/TrainingPanel.tsx') },
   { id: 'nomogram', title: 'Nomogram', load: () => import('../model/NomogramPanel.tsx') },

@@ -93,6 +93,15 @@ const api = {
     return Comlink.transfer(t, [t.rgba.buffer as ArrayBuffer]);
   },
 
+  /** A copy of one file's bytes (e.g. the source image whose header a DICOM SEG export copies). */
+  fileBytes(importId: string, name: string): ArrayBuffer {
+    const state = imports.get(importId);
+    if (!state) throw new Error(`import ${importId} is not open (released or never scanned)`);
+    const b = state.bytes.get(name);
+    if (!b) throw new Error(`${name}: file bytes not available`);
+    return b.slice(0);
+  },
+
   /** Forgets an import's bytes. */
   release(importId: string): void {
     imports.delete(importId);
