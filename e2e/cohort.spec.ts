@@ -142,6 +142,14 @@ test('demo cohort -> extract -> train -> test patient: probability, nomogram, pl
     const traces = await page.getByTestId('nomogram-chart').evaluate((el) => (el as unknown as { data: { marker?: { symbol?: string } }[] }).data.filter((d) => d.marker?.symbol === 'triangle-down').length);
     expect(traces).toBeGreaterThanOrEqual(3);
 
+    // the one-page report (printing stubbed): the probability, the ROI snapshot, TIC and nomogram images
+    await page.evaluate(() => (window.print = () => undefined));
+    await page.getByTestId('print-report').click();
+    const report = page.getByTestId('patient-report');
+    await expect(report.getByTestId('report-probability')).toHaveAttribute('data-value', value, { timeout: 60_000 });
+    await expect(report.locator('img')).toHaveCount(3);
+    await expect(report).toContainText('For research use only');
+
     // her2 predict with the browser's model on the exported CSVs gives the panel's number
     const predPath = join(dir, 'pred.csv');
     her2('predict', '--model', modelPath, '--features', features, '--clinical', clinical, '--out', predPath);

@@ -8,7 +8,13 @@ import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { ModelJson } from '../../workers/stats/model-json.ts';
 import type { PatientScore } from '../../workers/stats/model-worker-api.ts';
+import { roiBoxCenter } from '../../workers/cohort/roi-center.ts';
+import { indexToPhysical } from '../../workers/io/volume.ts';
 import { useStore } from '../store/createStore.ts';
+import { getRoiMask } from '../viewer/roi.ts';
+import { showPhase } from '../viewer/studyView.ts';
+import { jumpToWorld, onRender, renderNow } from '../viewer/viewerService.ts';
+import { viewerStore } from '../viewer/viewerStore.ts';
 import { computeTicFor, patientInputStore, type CurrentPatient } from './currentPatient.ts';
 import { f3, nomogramFigure, ticFigure } from './figures.ts';
 import { Provenance } from './ModelPicker.tsx';
@@ -19,6 +25,24 @@ interface Images {
   roi: string | null;
   tic: string | null;
   nomogram: string;
+}
+
+/** Shows the lesion: phase 2 (the study's) at the centre of reader 1's ROI, then one drawn frame. */
+async function showLesion(seriesKey: string): Promise<void> {
+  const mask = getRoiMask(seriesKey, 1);
+  const center = mask && roiBoxCenter(mask);
+  if (!mask || !center || viewerStore.get().seriesKey !== seriesKey) return;
+  await showPhase(2);
+  const drawn = new Promise<void>((resolve) => {
+    const off = onRender(() => {
+      off();
+      resolve();
+    });
+    setTimeout(resolve, 2000);
+  });
+  jumpToWorld(indexToPhysical(mask, ...center));
+  renderNow();
+  await drawn;
 }
 
 function axialSnapshot(): string | null {
@@ -55,6 +79,7 @@ export function PatientReport({ model, patient, score }: { model: ModelJson; pat
       if (!patientInputStore.get().tic[patient.seriesKey]?.result) await computeTicFor(patient.seriesKey);
       const t = patientInputStore.get().tic[patient.seriesKey]?.result ?? null;
       const nomo = nomogramFigure(model, { values: { ...patient.clinical, radscore: score.radscore }, points: score.points, totalPoints: score.total_points, probability: score.probability_nomogram });
+      await showLesion(patient.seriesKey);
       const imgs: Images = {
         roi: axialSnapshot(),
         tic: t ? await figureToImage(ticFigure(t), 360, 240) : null,
