@@ -59,13 +59,18 @@ async function main(): Promise<void> {
   );
 
   t = performance.now();
-  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
+  // Built into a directory of its own: dist/ may be in use by someone's e2e run.
+  const outDir = mkdtempSync(join(tmpdir(), 'her2-bench-dist-'));
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) throw new Error('vite build failed');
   console.log(`build: ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   const server = spawn(
     process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'],
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'preview', '--outDir', outDir, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'],
     { cwd: ROOT, stdio: 'ignore' },
   );
   const url = `http://127.0.0.1:${PORT}`;
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
   } finally {
     server.kill();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(
