@@ -16,7 +16,7 @@ describe('de-identified export', () => {
     expect(orders.size).toBeGreaterThan(1);
   });
 
-  it('replaces only the id column; the key maps the codes back to the original file', () => {
+  it('replaces only the id column, rows in code order; the key maps the codes back to the original rows', () => {
     const csv = formatFeaturesCsv(ids.map((id, i) => ({ id, diagnostics: { diagnostics_x: '(1, 2)' }, features: { f: i / 3 } })));
     const codes = studyCodes(ids, 5);
     const out = replaceIds(csv, codes, 'features.csv');
@@ -24,7 +24,11 @@ describe('de-identified export', () => {
     const key = parseCsv(keyCsv(codes));
     expect(key[0]).toEqual(['id', 'study_code']);
     const back = new Map(key.slice(1).map(([id, code]) => [code, id]));
-    expect(replaceIds(out, back, 'deidentified.csv')).toBe(csv);
+    const rows = parseCsv(out);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['S001', 'S002', 'S003', 'S004', 'S005']);
+    // re-identified with the key: the original rows (in code order)
+    const original = new Map(parseCsv(csv).slice(1).map((r) => [r[0], r.join('|')]));
+    for (const r of parseCsv(replaceIds(out, back, 'deidentified.csv')).slice(1)) expect(r.join('|')).toBe(original.get(r[0]));
   });
 
   it('names a row whose id has no code', () => {

@@ -5,7 +5,7 @@
  * says nothing about the id or the order patients were added; the caller draws the seed
  * (the app: crypto.getRandomValues) and it is not kept.
  *
- * Only the id column changes: diagnostics_* columns hold no patient identifiers (image and
+ * Only the id column changes (and the rows are put in code order): diagnostics_* columns hold no patient identifiers (image and
  * mask hashes, geometry and settings), and the clinical columns are the study's variables.
  */
 import { formatCsv, parseCsv, quoteCsvField } from '../io/csv.ts';
@@ -29,21 +29,23 @@ export function keyCsv(codes: ReadonlyMap<string, string>): string {
 
 /**
  * A CSV (features or clinical format: an `id` or `ID` column) with each id replaced by its
- * code; an id without a code is an error naming the file and row. Other cells are kept
- * byte for byte.
+ * code, rows sorted by code; an id without a code is an error naming the file and row.
+ * Other cells are kept byte for byte.
  */
 export function replaceIds(csv: string, codes: ReadonlyMap<string, string>, source: string): string {
   const table = parseCsv(csv);
   if (table.length === 0) return csv;
   const idCol = table[0].findIndex((h) => h.trim() === 'id' || h.trim() === 'ID');
   if (idCol < 0) throw new DeidentifyError(`${source}: no 'id' column`);
-  const lines = [table[0].map(quoteCsvField).join(',')];
+  const rows: string[][] = [];
   for (let r = 1; r < table.length; r++) {
     const row = table[r].slice();
     const code = codes.get(row[idCol].trim());
     if (code === undefined) throw new DeidentifyError(`${source}: row ${r + 1}: patient '${row[idCol]}' has no study code`);
     row[idCol] = code;
-    lines.push(row.map(quoteCsvField).join(','));
+    rows.push(row);
   }
-  return lines.join('\n') + '\n';
+  // rows in code order, so that the file's order says nothing about the original one
+  rows.sort((a, b) => (a[idCol] < b[idCol] ? -1 : a[idCol] > b[idCol] ? 1 : 0));
+  return [table[0], ...rows].map((row) => row.map(quoteCsvField).join(',')).join('\n') + '\n';
 }
