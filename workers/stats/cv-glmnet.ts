@@ -13,7 +13,7 @@
  *  6. lambda.min = the largest lambda with the minimal cvm, lambda.1se = the largest lambda
  *     with cvm <= cvm[min] + cvsd[min] (glmnet:::getOptcv.glmnet).
  */
-import { coefAt, glmnet, type GlmnetFit, type GlmnetOptions } from './glmnet.ts';
+import { glmnet, type GlmnetFit, type GlmnetOptions, lambdaInterp } from './glmnet.ts';
 
 export interface CvGlmnetOptions extends GlmnetOptions {
   /** fold of each row, 1..K (cv.glmnet's foldid) */
@@ -63,6 +63,8 @@ export function cvGlmnet(rows: readonly ArrayLike<number>[], y: ArrayLike<number
 
   const fitPreval: Float64Array[] = rows.map(() => new Float64Array(K));
   const foldFits: GlmnetFit[] = [];
+  const p = n ? rows[0].length : 0;
+  const beta = new Float64Array(p); // coef(fold fit, s = lambda[k]), reused
   for (let f = 1; f <= nfolds; f++) {
     const trainRows: ArrayLike<number>[] = [];
     const trainY: number[] = [];
@@ -77,11 +79,16 @@ export function cvGlmnet(rows: readonly ArrayLike<number>[], y: ArrayLike<number
     const ff = glmnet(trainRows, trainY, foldOpts);
     foldFits.push(ff);
     for (let k = 0; k < K; k++) {
-      const { a0, beta } = coefAt(ff, lambda[k]);
+      // coefAt(ff, lambda[k]) without an allocation per lambda
+      const { left, right, frac } = lambdaInterp(ff.lambda, lambda[k]);
+      const bl = ff.beta[left];
+      const br = ff.beta[right];
+      for (let j = 0; j < p; j++) beta[j] = bl[j] * frac + br[j] * (1 - frac);
+      const a0 = ff.a0[left] * frac + ff.a0[right] * (1 - frac);
       for (const i of held) {
         const row = rows[i];
         let eta = a0;
-        for (let j = 0; j < beta.length; j++) eta += beta[j] * row[j];
+        for (let j = 0; j < p; j++) eta += beta[j] * row[j];
         fitPreval[i][k] = eta;
       }
     }

@@ -21,7 +21,15 @@
  * Convergence: a pass ends the coordinate descent when max_j xv_j (delta beta_j)^2 < thresh *
  * null deviance (per observation), as glmnet; thresh defaults to 1e-14 here (glmnet's 1e-7
  * leaves coefficients ~1e-4 from the optimum).
+ *
+ * Speed: the passes, the weighted columns of each IRLS step and the active set's weighted Gram
+ * matrix run in glmnet-kernels.ts (WebAssembly SIMD, or the same operations in JavaScript);
+ * long active-set phases use covariance updates (O(nin) per coordinate instead of O(n)). Every
+ * floating-point operation and its order is fixed, so the iterates, pass counts and results
+ * are the same bits whichever kernels run.
  */
+
+import { glmnetKernels } from './glmnet-kernels.ts';
 
 export class GlmnetError extends Error {}
 
@@ -41,6 +49,11 @@ export interface GlmnetOptions {
   maxit?: number;
   /** penalty factors (rescaled to sum to nvars, as glmnet does) */
   penaltyFactor?: ArrayLike<number>;
+  /**
+   * the implementation of the inner loops (glmnet-kernels.ts): WebAssembly SIMD where available
+   * ('auto', the default) or JavaScript; both give bit-identical results
+   */
+  kernels?: 'auto' | 'wasm' | 'js';
 }
 
 /** glmnet.control() defaults. */
@@ -70,31 +83,6 @@ export interface GlmnetFit {
   warning: string | null;
   nobs: number;
   nvars: number;
-}
-
-/** sum_i a[ao + i] * b[bo + i], i < n (unrolled: this and axpy are the hot loops of the solver) */
-function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    s0 += a[ao + i] * b[bo + i];
-    s1 += a[ao + i + 1] * b[bo + i + 1];
-  }
-  if (i < n) s0 += a[ao + i] * b[bo + i];
-  return s0 + s1;
-}
-
-/** y[i] -= d * x[xo + i], i < n */
-function axpy(y: Float64Array, d: number, x: Float64Array, xo: number, n: number): void {
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    y[i] -= d * x[xo + i];
-    y[i + 1] -= d * x[xo + i + 1];
-    y[i + 2] -= d * x[xo + i + 2];
-    y[i + 3] -= d * x[xo + i + 3];
-  }
-  for (; i < n; i++) y[i] -= d * x[xo + i];
 }
 
 /** A column-major copy of n rows of p values. */
@@ -147,24 +135,64 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
       }
     }
   }
-  // lstandard1: centre (and scale) each included column, on a copy
-  const X = new Float64Array(x);
+
+  // The arrays of the inner loops live on the kernels' heap (glmnet-kernels.ts), addressed by
+  // byte offset (o*); H and I are its f64 and i32 views, with element indices (x* = o* / 8, i32
+  // arrays o* / 4). All of it is rebuilt by each fit.
+  const { kernels: K, heap } = glmnetKernels(opts.kernels ?? 'auto');
+  heap.reset();
+  const xaStride = p + (p & 1);
+  const oX = heap.alloc(n * p); // the centred (and scaled) columns
+  const oVX = heap.alloc(n * p); // v x_j of the current IRLS step, for the strong set
+  const oXA = heap.alloc(n * xaStride); // the active columns, row-major (XA[i * xaStride + a])
+  const oR = heap.alloc(n); // weighted working residual
+  const oV = heap.alloc(n); // IRLS weights
+  const oEta = heap.alloc(n); // linear predictor
+  const oB = heap.alloc(p); // coefficients on the internal (centred/scaled) scale
+  const oXv = heap.alloc(p); // sum_i v x_j^2
+  const oVp = heap.alloc(p);
+  // covariance updates over the active set (see the WLS loop), in active order
+  const oGradA = heap.alloc(p);
+  const oColV = heap.alloc(p);
+  const oBA = heap.alloc(p);
+  const oXvA = heap.alloc(p);
+  const oPenA = heap.alloc(p);
+  const oDenA = heap.alloc(p);
+  const oStrong = heap.alloc(p); // i32: the strong set in column order
+  const oActive = heap.alloc(p); // i32: the ever-active set in order of entry
+  const oIsActive = heap.alloc(p); // i32 flags
+  const oSlots = heap.alloc(4); // f64 rsum, b0 (covPasses); i32 nin at byte 16
+  const oNin = oSlots + 16;
+  let gramCap = Math.min(p, 32) || 1;
+  let oGram = heap.alloc(gramCap * gramCap);
+  let H = heap.f64;
+  let I = heap.i32;
+  const xi = oX >> 3;
+  const bi = oB >> 3;
+  const ri = oR >> 3;
+  const vi = oV >> 3;
+  const xvi = oXv >> 3;
+  const ai = oActive >> 2;
+
+  // lstandard1: centre (and scale) each included column, on the heap copy
+  H.set(x, xi);
   const xm = new Float64Array(p);
   const xs = new Float64Array(p).fill(1);
   for (let j = 0; j < p; j++) {
     if (!ju[j]) continue;
-    const c = j * n;
+    const c = xi + j * n;
     let m = 0;
-    for (let i = 0; i < n; i++) m += w * X[c + i];
+    for (let i = 0; i < n; i++) m += w * H[c + i];
     xm[j] = m;
-    for (let i = 0; i < n; i++) X[c + i] -= m;
+    for (let i = 0; i < n; i++) H[c + i] -= m;
     if (standardize) {
       let s = 0;
-      for (let i = 0; i < n; i++) s += w * X[c + i] * X[c + i];
+      for (let i = 0; i < n; i++) s += w * H[c + i] * H[c + i];
       xs[j] = Math.sqrt(s);
-      for (let i = 0; i < n; i++) X[c + i] /= xs[j];
+      for (let i = 0; i < n; i++) H[c + i] /= xs[j];
     }
   }
+  H.set(vp, oVp >> 3);
 
   let q0 = 0;
   for (let i = 0; i < n; i++) q0 += w * y[i];
@@ -175,40 +203,27 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
   const fmax = Math.log(1 / pmin - 1);
   const fmin = -fmax;
 
-  const b = new Float64Array(p); // coefficients on the internal (centred/scaled) scale
   let b0 = bz;
   const bs = new Float64Array(p);
-  const xv = new Float64Array(p);
   const ga = new Float64Array(p);
   const strong = new Uint8Array(p);
-  const isActive = new Uint8Array(p);
-  const activeList = new Int32Array(p);
+  let ns = 0;
   let nin = 0;
-  // covariance updates over the active set (see the WLS loop)
-  let gramCap = Math.min(p, 32) || 1;
-  let gram = new Float64Array(gramCap * gramCap);
   let gramSize = 0;
-  const gradA = new Float64Array(p);
-  const colV = new Float64Array(p);
+  let xaSize = 0;
   const bSync = new Float64Array(p);
-  const VX = new Float64Array(n * p);
-  const eta = new Float64Array(n);
-  const r = new Float64Array(n);
-  const v = new Float64Array(n);
   const q = new Float64Array(n).fill(q0);
   let xmz = q0 * (1 - q0);
   for (let i = 0; i < n; i++) {
-    v[i] = xmz * w;
-    r[i] = w * (y[i] - q0);
+    H[vi + i] = xmz * w;
+    H[ri + i] = w * (y[i] - q0);
   }
   const dev1 = -(bz * q0 + Math.log(1 - q0));
   const dev0 = dev1; // + sum w y log y + (1-y) log(1-y) = 0 for 0/1 responses
   const shr = thresh * dev0;
   for (let j = 0; j < p; j++) {
     if (!ju[j]) continue;
-    const c = j * n;
-    const g = dot(r, 0, X, c, n);
-    ga[j] = Math.abs(g);
+    ga[j] = Math.abs(K.dot(oR, oX + j * n * 8, n));
   }
 
   const alf = flmin < 1 ? Math.pow(Math.max(eps, flmin), 1 / (nlam - 1)) : 1;
@@ -239,6 +254,8 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
     // sequential strong rule
     const tlam = alpha * (2 * alm - alm0);
     for (let j = 0; j < p; j++) if (!strong[j] && ju[j] && ga[j] > tlam * vp[j]) strong[j] = 1;
+    ns = 0;
+    for (let j = 0; j < p; j++) if (strong[j]) I[(oStrong >> 2) + ns++] = j;
 
     // IRLS around coordinate descent
     while (true) {
@@ -246,219 +263,116 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
         warning = `glmnet: convergence for the ${m + 1}th lambda not reached after ${maxit} passes; the path stops at the previous lambda`;
         break pathLoop;
       }
-      bs.set(b);
+      bs.set(H.subarray(bi, bi + p));
       const bs0 = b0;
       // weighted columns v x_j and their weighted sums of squares, for the strong set
-      for (let j = 0; j < p; j++) {
-        if (!strong[j]) continue;
-        const c = j * n;
-        let s = 0;
-        for (let i = 0; i < n; i++) {
-          const t = v[i] * X[c + i];
-          VX[c + i] = t;
-          s += t * X[c + i];
-        }
-        xv[j] = s;
-      }
+      K.weigh(oStrong, ns, oX, oVX, oV, oXv, n);
       // Weighted least squares by coordinate descent (glmnet's order): a full pass over the
       // strong set, then passes over the active set until they converge, repeated until a full
-      // pass converges. Full passes update the residual r explicitly; long runs of active-set
-      // passes use covariance updates instead (the gradients x_a'r of the active set are kept
-      // current through the weighted Gram matrix of the active set), which gives the same
-      // iterates in O(nin^2) rather than O(n nin) per pass.
+      // pass converges. Full passes and the first pass over the active set update the residual
+      // r explicitly (O(n) per coordinate); the following passes use covariance updates (the
+      // gradients x_a'r of the active set kept current through its weighted Gram matrix,
+      // O(nin) per coordinate after an O(n nin^2) Gram matrix), which give the same iterates:
+      // most active phases take tens of passes.
       gramSize = 0;
       while (true) {
         // full pass
         nlp++;
-        let dlx = 0;
-        for (let k = 0; k < p; k++) {
-          if (!strong[k]) continue;
-          const c = k * n;
-          const g = dot(r, 0, X, c, n);
-          const bk = b[k];
-          const u = g + xv[k] * bk;
-          const au = Math.abs(u) - vp[k] * ab;
-          const nb = au > 0 ? (u > 0 ? au : -au) / (xv[k] + vp[k] * dem) : 0;
-          if (nb === bk) continue;
-          if (!isActive[k]) {
-            isActive[k] = 1;
-            activeList[nin++] = k;
-          }
-          const d = nb - bk;
-          b[k] = nb;
-          const dd = xv[k] * d * d;
-          if (dd > dlx) dlx = dd;
-          axpy(r, d, VX, c, n);
-        }
-        let rsum = 0;
-        for (let i = 0; i < n; i++) rsum += r[i];
-        const d0 = rsum / xmz;
+        I[oNin >> 2] = nin;
+        let dlx = K.pass(oStrong, ns, oX, oVX, oR, oB, oXv, oVp, ab, dem, oIsActive, oActive, oNin, n);
+        nin = I[oNin >> 2];
+        const d0 = K.sum(oR, n) / xmz;
         if (d0 !== 0) {
           b0 += d0;
           dlx = Math.max(dlx, xmz * d0 * d0);
-          for (let i = 0; i < n; i++) r[i] -= d0 * v[i];
+          K.axpy(oR, d0, oV, n);
         }
         if (dlx < shr || nlp > maxit) break;
 
-        // Passes over the active set. The first updates the explicit residual (O(n) per
-        // coordinate); if it does not converge, the following passes use covariance updates
-        // (O(nin) per coordinate after an O(n nin^2) weighted Gram matrix of the active set),
-        // which give the same iterates: most active phases take tens of passes.
-        let activePasses = 0;
-        let covariance = false;
-        let b0Sync = b0;
-        while (true) {
-          nlp++;
-          activePasses++;
-          dlx = 0;
-          if (!covariance && activePasses > 1) {
-            covariance = true;
-            if (nin > gramCap) {
-              while (gramCap < nin) gramCap *= 2;
-              gram = new Float64Array(gramCap * gramCap);
-              gramSize = 0;
-            }
-            for (let a = gramSize; a < nin; a++) {
-              // column a of the weighted Gram matrix (sum_i v x_a x_a'), and sum_i v x_a; two
-              // entries per sweep over the observations
-              const ca = activeList[a] * n;
-              let a2 = 0;
-              for (; a2 + 1 <= a; a2 += 2) {
-                const cb = activeList[a2] * n;
-                const cd = activeList[a2 + 1] * n;
-                let s1 = 0;
-                let s2 = 0;
-                for (let i = 0; i < n; i++) {
-                  const t = VX[ca + i];
-                  s1 += t * X[cb + i];
-                  s2 += t * X[cd + i];
-                }
-                gram[a * gramCap + a2] = s1;
-                gram[a2 * gramCap + a] = s1;
-                gram[a * gramCap + a2 + 1] = s2;
-                gram[(a2 + 1) * gramCap + a] = s2;
-              }
-              for (; a2 <= a; a2++) {
-                const cb = activeList[a2] * n;
-                const sg = dot(VX, ca, X, cb, n);
-                gram[a * gramCap + a2] = sg;
-                gram[a2 * gramCap + a] = sg;
-              }
-              let sc = 0;
-              for (let i = 0; i < n; i++) sc += VX[ca + i];
-              colV[a] = sc;
-            }
-            gramSize = nin;
-            rsum = 0;
-            for (let i = 0; i < n; i++) rsum += r[i];
-            for (let a = 0; a < nin; a++) {
-              const c = activeList[a] * n;
-              const g = dot(r, 0, X, c, n);
-              gradA[a] = g;
-              bSync[a] = b[activeList[a]];
-            }
-            b0Sync = b0;
-          }
-          if (covariance) {
-            for (let a = 0; a < nin; a++) {
-              const k = activeList[a];
-              const bk = b[k];
-              const u = gradA[a] + xv[k] * bk;
-              const au = Math.abs(u) - vp[k] * ab;
-              const nb = au > 0 ? (u > 0 ? au : -au) / (xv[k] + vp[k] * dem) : 0;
-              if (nb === bk) continue;
-              const d = nb - bk;
-              b[k] = nb;
-              const dd = xv[k] * d * d;
-              if (dd > dlx) dlx = dd;
-              axpy(gradA, d, gram, a * gramCap, nin);
-              rsum -= d * colV[a];
-            }
-            const e0 = rsum / xmz;
-            if (e0 !== 0) {
-              b0 += e0;
-              dlx = Math.max(dlx, xmz * e0 * e0);
-              axpy(gradA, e0, colV, 0, nin);
-              rsum -= e0 * xmz;
-            }
-          } else {
-            for (let a = 0; a < nin; a++) {
-              const k = activeList[a];
-              const c = k * n;
-              const g = dot(r, 0, X, c, n);
-              const bk = b[k];
-              const u = g + xv[k] * bk;
-              const au = Math.abs(u) - vp[k] * ab;
-              const nb = au > 0 ? (u > 0 ? au : -au) / (xv[k] + vp[k] * dem) : 0;
-              if (nb === bk) continue;
-              const d = nb - bk;
-              b[k] = nb;
-              const dd = xv[k] * d * d;
-              if (dd > dlx) dlx = dd;
-              axpy(r, d, VX, c, n);
-            }
-            let rs = 0;
-            for (let i = 0; i < n; i++) rs += r[i];
-            const e0 = rs / xmz;
-            if (e0 !== 0) {
-              b0 += e0;
-              dlx = Math.max(dlx, xmz * e0 * e0);
-              for (let i = 0; i < n; i++) r[i] -= e0 * v[i];
-            }
-          }
-          if (dlx < shr || nlp > maxit) break;
+        // a pass over the active set on the explicit residual
+        nlp++;
+        dlx = K.pass(oActive, nin, oX, oVX, oR, oB, oXv, oVp, ab, dem, -1, oActive, oNin, n);
+        const e0 = K.sum(oR, n) / xmz;
+        if (e0 !== 0) {
+          b0 += e0;
+          dlx = Math.max(dlx, xmz * e0 * e0);
+          K.axpy(oR, e0, oV, n);
         }
-        if (covariance) {
-          // bring the explicit residual up to date for the next full pass
+        if (!(dlx < shr || nlp > maxit)) {
+          // then covariance passes until they converge
+          if (nin > gramCap) {
+            while (gramCap < nin) gramCap *= 2;
+            oGram = heap.alloc(gramCap * gramCap);
+            gramSize = 0;
+            H = heap.f64;
+            I = heap.i32;
+          }
+          for (; xaSize < nin; xaSize++) {
+            const c = xi + I[ai + xaSize] * n;
+            for (let i = 0; i < n; i++) H[(oXA >> 3) + i * xaStride + xaSize] = H[c + i];
+          }
+          K.gramRows(gramSize, nin, oActive, oX, oVX, oXA, xaStride, oGram, gramCap, oColV, n);
+          gramSize = nin;
+          const rsum = K.sum(oR, n);
+          K.gradients(oActive, nin, oR, oX, oGradA, n);
           for (let a = 0; a < nin; a++) {
-            const d = b[activeList[a]] - bSync[a];
-            if (d === 0) continue;
-            const c = activeList[a] * n;
-            axpy(r, d, VX, c, n);
+            const k = I[ai + a];
+            bSync[a] = H[bi + k];
+            H[(oBA >> 3) + a] = H[bi + k];
+            H[(oXvA >> 3) + a] = H[xvi + k];
+            H[(oPenA >> 3) + a] = vp[k] * ab;
+            H[(oDenA >> 3) + a] = H[xvi + k] + vp[k] * dem;
+          }
+          const b0Sync = b0;
+          H[oSlots >> 3] = rsum;
+          H[(oSlots >> 3) + 1] = b0;
+          nlp = K.covPasses(nin, oGram, gramCap, oGradA, oColV, oBA, oXvA, oPenA, oDenA, xmz, shr, nlp, maxit, oSlots);
+          b0 = H[(oSlots >> 3) + 1];
+          // the coefficients back by column, and the explicit residual up to date for the next full pass
+          for (let a = 0; a < nin; a++) {
+            const k = I[ai + a];
+            const bk = H[(oBA >> 3) + a];
+            H[bi + k] = bk;
+            const d = bk - bSync[a];
+            if (d !== 0) K.axpy(oR, d, oVX + k * n * 8, n);
           }
           const dd0 = b0 - b0Sync;
-          if (dd0 !== 0) for (let i = 0; i < n; i++) r[i] -= dd0 * v[i];
+          if (dd0 !== 0) K.axpy(oR, dd0, oV, n);
         }
         if (nlp > maxit) break;
       }
       // new quadratic approximation at the current fit
       xmz = 0;
-      eta.fill(b0);
-      for (let t = 0; t < nin; t++) {
-        const k = activeList[t];
-        const bk = b[k];
-        if (bk === 0) continue;
-        const c = k * n;
-        for (let i = 0; i < n; i++) eta[i] += bk * X[c + i];
-      }
+      K.linearPredictor(oActive, nin, oB, oX, oEta, b0, n);
       for (let i = 0; i < n; i++) {
-        const fi = eta[i];
+        const fi = H[(oEta >> 3) + i];
         q[i] = fi < fmin ? 0 : fi > fmax ? 1 : 1 / (1 + Math.exp(-fi));
-        v[i] = w * q[i] * (1 - q[i]);
-        xmz += v[i];
-        r[i] = w * (y[i] - q[i]);
+        const v = w * q[i] * (1 - q[i]);
+        H[vi + i] = v;
+        xmz += v;
+        H[ri + i] = w * (y[i] - q[i]);
       }
       if (xmz <= vmin) break;
       let converged = xmz * (b0 - bs0) * (b0 - bs0) < shr;
       for (let t = 0; converged && t < nin; t++) {
-        const k = activeList[t];
-        const d = b[k] - bs[k];
-        if (xv[k] * d * d >= shr) converged = false;
+        const k = I[ai + t];
+        const d = H[bi + k] - bs[k];
+        if (H[xvi + k] * d * d >= shr) converged = false;
       }
       if (converged) {
         // KKT check on the variables outside the strong set
         let kktPassed = true;
         for (let j = 0; j < p; j++) {
           if (strong[j] || !ju[j]) continue;
-          const c = j * n;
-          const g = dot(r, 0, X, c, n);
-          ga[j] = Math.abs(g);
+          ga[j] = Math.abs(K.dot(oR, oX + j * n * 8, n));
           if (ga[j] > ab * vp[j]) {
             strong[j] = 1;
             kktPassed = false;
           }
         }
         if (kktPassed) break;
+        ns = 0;
+        for (let j = 0; j < p; j++) if (strong[j]) I[(oStrong >> 2) + ns++] = j;
       }
     }
 
@@ -471,7 +385,7 @@ export function glmnetColumnMajor(x: Float64Array, n: number, p: number, yIn: Ar
     const dev = (dev1 - devi) / dev0;
     lambdas.push(alm);
     a0s.push(b0);
-    betas.push(Float64Array.from(b));
+    betas.push(H.slice(bi, bi + p));
     devs.push(dev);
     const lmu = m + 1;
     if (lmu < mnl || flmin >= 1) continue;
@@ -510,12 +424,11 @@ function finishPath(s: {
   const beta: Float64Array[] = [];
   const df = new Int32Array(K);
   for (let k = 0; k < K; k++) {
-    const bk = betas[k];
-    const out = new Float64Array(p);
+    const out = betas[k]; // the solver's copy, rescaled in place
     let shift = 0;
     let nz = 0;
     for (let j = 0; j < p; j++) {
-      out[j] = bk[j] / xs[j];
+      out[j] /= xs[j];
       shift += out[j] * xm[j];
       if (out[j] !== 0) nz++;
     }
