@@ -6,7 +6,9 @@
  * - the browser's model equals `her2 fit` on the browser's exported features and clinical
  *   CSVs (selected features, coefficients, AUCs; in fact the whole MODEL.json but its date),
  *   and the panel's probability equals `her2 predict` for that patient;
- * - the exported MODEL.json, imported into a fresh browser profile, scores the patient the same;
+ * - the exported MODEL.json, imported into a fresh browser profile, scores the patient the same
+ *   from the clinician's path: the patient's DICOM and mask imported, "Extract features" in the
+ *   Features tab, the clinical values the model needs typed in the panel's form;
  * - a reload mid-extraction keeps the finished patients and the extraction resumes;
  * - training refuses, naming the patient, when a patient has no features; a clinical CSV
  *   naming an unknown patient is refused, naming the row.
@@ -34,7 +36,7 @@ function her2(...args: string[]): string {
   return execFileSync(process.execPath, [HER2, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-async function openTab(page: Page, id: 'cohort' | 'training' | 'nomogram'): Promise<void> {
+async function openTab(page: Page, id: 'lesion' | 'features' | 'cohort' | 'training' | 'nomogram'): Promise<void> {
   await page.getByTestId(`tab-${id}`).click();
   await expect(page.getByTestId(`panel-${id}`)).toBeVisible();
 }
@@ -138,6 +140,10 @@ test('demo cohort -> extract -> train -> test patient: probability, nomogram, pl
     expect(Number(value)).toBeGreaterThan(0);
     expect(Number(value)).toBeLessThan(1);
     for (const t of ['nomogram-chart', 'plot-roc', 'plot-calibration', 'plot-dca']) await expect(page.getByTestId(t)).toHaveAttribute('data-rendered', '1', { timeout: 60_000 });
+    for (const [plot, format] of [['plot-roc', 'svg'], ['nomogram-chart', 'png']]) {
+      const [img] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`${plot}-${format}`).click()]);
+      expect(img.suggestedFilename()).toMatch(new RegExp(`\\.${format}$`));
+    }
     // the nomogram draws the patient (red marker traces) over the model's axes
     const traces = await page.getByTestId('nomogram-chart').evaluate((el) => (el as unknown as { data: { marker?: { symbol?: string } }[] }).data.filter((d) => d.marker?.symbol === 'triangle-down').length);
     expect(traces).toBeGreaterThanOrEqual(3);
@@ -171,13 +177,23 @@ test('demo cohort -> extract -> train -> test patient: probability, nomogram, pl
         mkdirSync(dirname(join(studyDir, f.name)), { recursive: true });
         writeFileSync(join(studyDir, f.name), new Uint8Array(f.bytes));
       }
-      await fresh.getByTestId('dicom-input').setInputFiles(bundle.files.map((f) => join(studyDir, f.name)));
+      const phases = bundle.files.filter((f) => f.name.includes('/phase-'));
+      await fresh.getByTestId('dicom-input').setInputFiles(phases.map((f) => join(studyDir, f.name)));
       await openTab(fresh, 'nomogram');
       await fresh.getByTestId('model-input').setInputFiles(modelPath);
       await expect(fresh.getByTestId('nomogram-patient')).toHaveAttribute('data-patient-id', id, { timeout: 120_000 });
-      // the patient's features: this patient's row of the features CSV
       await expect(fresh.getByTestId('nomogram-missing')).toBeVisible();
-      await fresh.getByTestId('patient-features-input').setInputFiles(features);
+      // the lesion's mask (reader 1's NRRD) onto the study, then "Extract features" (phase 2, the study's params)
+      const maskPath = join(studyDir, 'mask.nrrd');
+      writeFileSync(maskPath, new Uint8Array(bundle.maskNrrd));
+      await openTab(fresh, 'lesion');
+      await fresh.getByTestId('mask-input').setInputFiles(maskPath);
+      await expect(fresh.getByTestId('roi-voxel-count')).not.toHaveText('0', { timeout: 60_000 });
+      await openTab(fresh, 'features');
+      await expect(fresh.getByTestId('extract-phase')).toHaveValue('2');
+      await fresh.getByTestId('extract-features').click();
+      await expect(fresh.getByTestId('feature-row')).toHaveCount(960, { timeout: 170_000 });
+      await openTab(fresh, 'nomogram');
       // clinical values the model needs, typed as the clinical CSV has them
       const needs: string[] = [];
       for (const m of ['clinical', 'nomogram']) for (const t of browserModel.models[m].terms) if (t.variable && t.variable !== 'radscore' && !needs.includes(t.variable)) needs.push(t.variable);
