@@ -13,7 +13,8 @@
  * - stage per class from Table 1's counts (as proportions); stage I patients get a
  *   diameter of at most 20 mm and no nodal metastasis (T1 N0), the others nodal
  *   metastasis with a probability that keeps Table 1's overall proportion;
- * - age, diameter (truncated normal, 10-50 mm), ER, PR given ER, Ki-67 (high > 14%), IHC
+ * - age, diameter (10 mm + a log-normal, at most 50 mm, with Table 1's mean; see
+ *   diameterDistribution), ER, PR given ER, Ki-67 (high > 14%), IHC
  *   (HER2-low: 1+ or 2+ with negative ISH; HER2-zero: 0; ISH empty when not done) per patient;
  * - the second-reader subset: a simple random sample (default round(n x 16/118)).
  */
@@ -94,6 +95,51 @@ function checkCount(name: string, v: number, lo: number, hi: number): void {
   if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`demo cohort: ${name} must be an integer in ${lo}..${hi} (got ${v})`);
 }
 
+/** Standard normal distribution function (erf by Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
+function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+/** Log-normal (mu, s) with mean m and SD sd. */
+function logNormalFor(m: number, sd: number): [number, number] {
+  const s2 = Math.log(1 + (sd * sd) / (m * m));
+  return [Math.log(m) - s2 / 2, Math.sqrt(s2)];
+}
+
+/**
+ * The log-normal parameters for the excess over 10 mm of a diameter capped at 50 mm whose
+ * mean is `mean` (Table 1's): E[X | X <= c] = exp(mu + s^2/2) Phi((ln c - mu - s^2)/s) /
+ * Phi((ln c - mu)/s), solved for the uncapped mean by fixed-point iteration, with the
+ * uncapped SD Table 1's. (A normal truncated at 10 mm would raise the mean by 2-3.5 mm;
+ * the cap lowers the SD to about 8 mm.)
+ */
+export function diameterDistribution(mean: number, sd: number): [number, number] {
+  const target = mean - 10;
+  const cap = Math.log(40);
+  let m = target;
+  for (let i = 0; i < 100; i++) {
+    const [mu, s] = logNormalFor(m, sd);
+    const capped = (Math.exp(mu + (s * s) / 2) * normalCdf((cap - mu - s * s) / s)) / normalCdf((cap - mu) / s);
+    m += target - capped;
+  }
+  return logNormalFor(m, sd);
+}
+
+/**
+ * A tumour diameter (mm): 10 + a log-normal (right-skewed, as tumour sizes are) from
+ * diameterDistribution, redrawn above `max` (50 mm, or 20 mm for stage I: T1).
+ */
+export function drawDiameter(r: Prng, dist: [number, number], max: number): number {
+  for (let i = 0; i < 1000; i++) {
+    const d = 10 + Math.exp(dist[0] + dist[1] * r.normal());
+    if (d <= max) return d;
+  }
+  return max;
+}
+
 export function planDemoCohort(opts: DemoCohortOptions): DemoPlanRow[] {
   const n = opts.patients ?? 118;
   checkCount('patients', n, 1, 100000);
@@ -128,6 +174,10 @@ export function planDemoCohort(opts: DemoCohortOptions): DemoPlanRow[] {
     rng.shuffle([...members]).forEach((idx, r) => (stage[idx] = stageList[r]));
   }
   const reader2 = new Set(rng.shuffle([...Array(n).keys()]).slice(0, nReader2));
+  const diameterDist = {
+    low: diameterDistribution(CLINICAL.diameter.low[0], CLINICAL.diameter.low[1]),
+    zero: diameterDistribution(CLINICAL.diameter.zero[0], CLINICAL.diameter.zero[1]),
+  };
 
   const rows: DemoPlanRow[] = [];
   for (let i = 0; i < n; i++) {
@@ -136,9 +186,8 @@ export function planDemoCohort(opts: DemoCohortOptions): DemoPlanRow[] {
     const r = new Prng(opts.seed, `clinical/${i}`);
     const [ageMean, ageSd] = CLINICAL.age[key];
     const age = Math.round(r.truncNormal(ageMean, ageSd, 28, 85));
-    const [dMean, dSd] = CLINICAL.diameter[key];
     const st = stage[i];
-    const diameter = Math.round(r.truncNormal(dMean, dSd, 10, st === 1 ? 20 : 50) * 10) / 10;
+    const diameter = Math.round(drawDiameter(r, diameterDist[key], st === 1 ? 20 : 50) * 10) / 10;
     // Nodal metastasis only in stage II/III, keeping the class's overall proportion.
     const pStage23 = (CLINICAL.stage[key][1] + CLINICAL.stage[key][2]) / CLINICAL.stage[key].reduce((a, b) => a + b, 0);
     const aln: 0 | 1 = st === 1 ? 0 : r.bernoulli(CLINICAL.aln[key] / pStage23) ? 1 : 0;

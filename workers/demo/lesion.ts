@@ -165,12 +165,16 @@ export function drawLesionShape(rng: Prng, shape: LesionShape, diameter: number,
   return g;
 }
 
-/** Adds a second reader's outline: a bias and a few smooth bumps, in mm. */
+/**
+ * Adds a second reader's outline: a bias (SD 0.5 mm) and 3-5 smooth bumps (SD 1 mm),
+ * scaled down for lesions with a semi-major axis under 10 mm (to 40 % at 4 mm).
+ */
 export function drawReader2(rng: Prng, g: LesionGeometry): void {
+  const scale = Math.min(1, Math.max(0.4, g.axes[0] / 10));
   const bumps: { dir: Vec3; amplitude: number }[] = [];
   const n = 3 + rng.int(3);
-  for (let m = 0; m < n; m++) bumps.push({ dir: unitVector(rng), amplitude: rng.normal() * 1.0 });
-  g.reader2 = { bias: rng.normal() * 0.5, bumps };
+  for (let m = 0; m < n; m++) bumps.push({ dir: unitVector(rng), amplitude: rng.normal() * 1.0 * scale });
+  g.reader2 = { bias: rng.normal() * 0.5 * scale, bumps };
 }
 
 export interface LesionRaster {

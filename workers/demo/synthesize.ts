@@ -123,8 +123,8 @@ export function buildPatientModel(seed: number, row: DemoPlanRow, spec: GridSpec
   const coarse = new Float32Array(nBox);
   const nativeTexture = new Float32Array(nBox);
   const boxGrid = { size: grid.size as [number, number, number], spacing: grid.spacing as [number, number, number], box: raster.box };
-  addValueNoise(fine, boxGrid, [2.5, 2.5, 2.5], 1, texRng);
-  addValueNoise(fine, boxGrid, [1.6, 1.6, 1.6], 0.6, texRng);
+  addValueNoise(fine, boxGrid, [4, 4, 4], 1, texRng);
+  addValueNoise(fine, boxGrid, [2.5, 2.5, 2.5], 0.5, texRng);
   const coarseLattice = Math.max(6, row.diameter / 3);
   addValueNoise(coarse, boxGrid, [coarseLattice, coarseLattice, coarseLattice], 1, texRng);
   addValueNoise(nativeTexture, boxGrid, [3, 3, 3], 1, texRng);
