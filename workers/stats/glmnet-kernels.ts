@@ -129,7 +129,8 @@ export class KernelHeap {
   /** a zeroed region of `count` 8-byte elements (f64, or i32 using half of it); returns its byte offset */
   alloc(count: number): number {
     const at = this.top;
-    const bytes = (count * 8 + 15) & ~15;
+    const bytes = Math.ceil(count / 2) * 16;
+    if (at + bytes > 0x7fff0000) throw new RangeError(`glmnet: the problem needs more than 2 GB of working memory (${count} values at once)`);
     this.top += bytes;
     if (this.top > this.buffer.byteLength) this.grow(this.top);
     new Uint8Array(this.buffer, at, bytes).fill(0);
@@ -611,9 +612,11 @@ let wasmModule: WebAssembly.Module | null | undefined;
 function compiledKernels(): WebAssembly.Module | null {
   if (wasmModule === undefined) {
     wasmModule = null;
-    if (typeof WebAssembly === 'object') {
+    try {
       const bytes = encodeModule(KERNELS);
-      if (WebAssembly.validate(bytes)) wasmModule = new WebAssembly.Module(bytes);
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) wasmModule = new WebAssembly.Module(bytes);
+    } catch {
+      // no WebAssembly SIMD (or no synchronous compilation here): the JavaScript kernels
     }
   }
   return wasmModule;
