@@ -82,7 +82,8 @@ export interface GlmnetKernels {
    * One coordinate-descent pass over the columns list[0..ns) on the explicit residual r (lasso
    * soft-thresholding with penalty vp ab and ridge vp dem); coefficients in b (by column).
    * A column that moves for the first time is appended to the active list (count at ninPtr,
-   * flags in isActive). Returns max xv_k (delta b_k)^2.
+   * flags in isActive; isActive < 0 when the list is the active set itself). Returns
+   * max xv_k (delta b_k)^2.
    */
   pass(list: number, ns: number, X: number, VX: number, r: number, b: number, xv: number, vp: number, ab: number, dem: number, isActive: number, active: number, ninPtr: number, n: number): number;
   /** eta[i] = b0 + sum over the active columns with b_k != 0 (in active order) of b_k X_k[i] */
