@@ -15,6 +15,7 @@
 import type { Geometry, VoxelArray, Volume } from '../io/volume.ts';
 import { boxSize, centerOfMassIndex, countComponents, roiBoundingBox, type BoundingBox } from './mask.ts';
 import { itkContinuousIndexToPhysical } from './itk-geometry.ts';
+import type { ImageStats } from './image-stats.ts';
 import { npSum } from './npstats.ts';
 import { littleEndianBytes, sha1Hex, sha1HexOfUint32 } from './sha1.ts';
 import { PyFloat, type GivenValue } from './settings.ts';
@@ -86,8 +87,11 @@ export function versionEntries(): DiagnosticEntry[] {
   ];
 }
 
-/** Image-<prefix>_*: (Hash, Dimensionality,) Spacing, Size, Mean, Minimum, Maximum. */
-export function imageEntries(prefix: string, image: Volume): DiagnosticEntry[] {
+/**
+ * Image-<prefix>_*: (Hash, Dimensionality,) Spacing, Size, Mean, Minimum, Maximum. `stats`,
+ * the image's smallIntegerStats when the caller has them, saves the pass over the voxels.
+ */
+export function imageEntries(prefix: string, image: Volume, stats?: ImageStats | null): DiagnosticEntry[] {
   const p = `diagnostics_Image-${prefix}_`;
   const out: DiagnosticEntry[] = [];
   if (prefix === 'original') {
@@ -100,7 +104,12 @@ export function imageEntries(prefix: string, image: Volume): DiagnosticEntry[] {
   let min = Infinity;
   let max = -Infinity;
   let mean: number;
-  if (d instanceof Float32Array || d instanceof Float64Array) {
+  if (stats) {
+    // exact sums (image-stats.ts): the plain sum below, whatever the order
+    min = stats.min;
+    max = stats.max;
+    mean = Math.max(-min, max) * d.length < 2 ** 53 ? stats.sum / d.length : npSum(d) / d.length;
+  } else if (d instanceof Float32Array || d instanceof Float64Array) {
     let nan = false;
     for (let i = 0; i < d.length; i++) {
       const v = d[i];
@@ -151,8 +160,7 @@ export function maskEntries(
   const bb = opts.box ?? roiBoundingBox(roi, geometry.size);
   if (!bb) return out;
   out.push([`${p}BoundingBox`, intTuple([...bb.lo, ...boxSize(bb)])]);
-  let n = 0;
-  for (let i = 0; i < roi.length; i++) n += roi[i];
+  const n = voxelsInBox(roi, geometry.size, bb);
   out.push([`${p}VoxelNum`, String(n)]);
   out.push([`${p}VolumeNum`, String(countComponents(roi, geometry.size, bb))]);
   const com = centerOfMassIndex(roi, geometry.size, bb);
@@ -180,4 +188,16 @@ export function maskEntries(
     out.push([`${p}Maximum`, pyFloat(max)]);
   }
   return out;
+}
+
+/** ROI voxels, counted inside their bounding box. */
+function voxelsInBox(roi: Uint8Array, size: readonly number[], bb: BoundingBox): number {
+  const [nx, ny] = size;
+  let n = 0;
+  for (let z = bb.lo[2]; z <= bb.hi[2]; z++)
+    for (let y = bb.lo[1]; y <= bb.hi[1]; y++) {
+      const base = nx * (y + ny * z);
+      for (let i = base + bb.lo[0]; i <= base + bb.hi[0]; i++) n += roi[i];
+    }
+  return n;
 }

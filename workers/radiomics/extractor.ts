@@ -32,6 +32,7 @@ import {
 } from './settings.ts';
 import { boxSize, checkRoi, geometryMismatch, MaskError, selectLabelWithBox, type BoundingBox } from './mask.ts';
 import { normalizationOf, normalizeImage, type Normalization } from './normalize.ts';
+import { smallIntegerStats } from './image-stats.ts';
 import { checkRoiInsideImage, resampleForPyRadiomics, resampleRoi } from './resample.ts';
 import { cropArray, cropGeometry, cropVolume, paddedBox } from './crop.ts';
 import { resegmentRoi } from './resegment.ts';
@@ -220,16 +221,18 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
   // the ROI's box while roi is the selected label on the mask grid (saves whole-volume scans)
   let knownBox: BoundingBox | undefined = selected.box;
   let maskGeometry: Geometry = maskIn;
+  const resampling = s.interpolator !== null && s.resampledPixelSpacing !== null;
+  // one pass over the whole image for the diagnostics, the normalization and the resampling
+  const stats = info || s.normalize || resampling ? smallIntegerStats(imageIn.data) : null;
   if (info) {
-    diagnostics.push(...imageEntries('original', imageIn));
+    diagnostics.push(...imageEntries('original', imageIn, stats));
     diagnostics.push(...maskEntries('original', roi, maskIn, { original: maskIn, box: knownBox }));
   }
   let image: Volume = imageIn;
-  const resampling = s.interpolator !== null && s.resampledPixelSpacing !== null;
   let normalization: Normalization | null = null;
   if (s.normalize) {
     if (hasNonFinite(image.data)) throw new ExtractionError('image: NaN or infinite voxels; normalize needs finite values over the whole image');
-    normalization = normalizationOf(image, s);
+    normalization = normalizationOf(image, s, stats);
     // With resampling the normalized image is only needed on the resampled grid.
     if (!resampling) image = normalizeImage(image, normalization);
   }
@@ -241,6 +244,7 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
       { resampledPixelSpacing: s.resampledPixelSpacing!, interpolator: s.interpolator!, padDistance: s.padDistance },
       normalization,
       knownBox,
+      stats ? [stats.min, stats.max] : undefined,
     );
     knownBox = undefined;
     image = r.image;

@@ -7,7 +7,7 @@
  *
  * An ROI is a Uint8Array on its volume's grid: 1 where mask == label, else 0.
  */
-import type { Geometry, Vec3, Volume } from '../io/volume.ts';
+import type { Geometry, Vec3, Volume, VoxelArray } from '../io/volume.ts';
 
 export class MaskError extends Error {}
 
@@ -43,40 +43,46 @@ export function selectLabel(mask: Volume, label: number, source = 'mask'): Uint8
   return selectLabelWithBox(mask, label, source).roi;
 }
 
-/** selectLabel and the ROI's bounding box, in one pass over the mask. */
-export function selectLabelWithBox(mask: Volume, label: number, source = 'mask'): { roi: Uint8Array; box: BoundingBox } {
+/** A selected label: its ROI, bounding box and voxel count. */
+export interface SelectedLabel {
+  roi: Uint8Array;
+  box: BoundingBox;
+  count: number;
+}
+
+/**
+ * selectLabel with the ROI's bounding box and voxel count, in one pass over the mask.
+ * Masks are mostly zeros: the pass reads them 8 bytes at a time and looks at single voxels
+ * only where those bytes are not all zero.
+ */
+export function selectLabelWithBox(mask: Volume, label: number, source = 'mask'): SelectedLabel {
   const d = mask.data;
   const float = d instanceof Float32Array || d instanceof Float64Array;
-  const [nx, ny, nz] = mask.size;
-  const roi = new Uint8Array(d.length);
-  let any = false;
-  let found = false;
-  let x0 = nx;
-  let y0 = ny;
-  let z0 = nz;
-  let x1 = -1;
-  let y1 = -1;
-  let z1 = -1;
-  let i = 0;
-  for (let z = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++) {
-        const raw = d[i];
-        if (raw === 0) continue;
-        any = true;
-        // sitk.Cast(mask, sitkUInt32): floats truncate toward zero, negative integers wrap
-        const v = float ? Math.trunc(raw) >>> 0 : raw >>> 0;
-        if (v !== label) continue;
-        roi[i] = 1;
-        found = true;
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-        if (z < z0) z0 = z;
-        if (z > z1) z1 = z;
-      }
-  if (!any || (float && !found && maskAsUint32(mask).every((v) => v === 0)))
+  const n = d.length;
+  const roi = new Uint8Array(n);
+  // [any nonzero, count, x0, y0, z0, x1, y1, z1]
+  const st = Int32Array.of(0, 0, mask.size[0], mask.size[1], mask.size[2], -1, -1, -1);
+  const bpe = d.BYTES_PER_ELEMENT;
+  // the elements [first, last) fill whole 8-byte spans of per elements (bpe divides 8 and the offset)
+  const per = 8 / bpe;
+  const first = Math.min(n, ((8 - (d.byteOffset % 8)) % 8) / bpe);
+  const spans = Math.floor((n - first) / per);
+  const last = first + spans * per;
+  const words = new Int32Array(d.buffer, d.byteOffset + first * bpe, 2 * spans);
+  scanLabel(d, float, label, roi, 0, first, mask.size, st);
+  for (let j = 0; j < spans; ) {
+    if ((words[2 * j] | words[2 * j + 1]) === 0) {
+      j++;
+      continue;
+    }
+    let k = j + 1;
+    while (k < spans && (words[2 * k] | words[2 * k + 1]) !== 0) k++;
+    scanLabel(d, float, label, roi, first + j * per, first + k * per, mask.size, st);
+    j = k;
+  }
+  scanLabel(d, float, label, roi, last, n, mask.size, st);
+  const found = st[1] > 0;
+  if (!st[0] || (float && !found && maskAsUint32(mask).every((v) => v === 0)))
     throw new MaskError(`${source}: no labels found in this mask (nothing is segmented)`);
   if (!found) {
     const m = maskAsUint32(mask);
@@ -85,7 +91,33 @@ export function selectLabelWithBox(mask: Volume, label: number, source = 'mask')
     const list = [...present].sort((a, b) => a - b).join(', ');
     throw new MaskError(`${source}: label ${label} is not present in the mask (labels present: ${list})`);
   }
-  return { roi, box: { lo: [x0, y0, z0], hi: [x1, y1, z1] } };
+  return { roi, box: { lo: [st[2], st[3], st[4]], hi: [st[5], st[6], st[7]] }, count: st[1] };
+}
+
+/** The label's voxels among d[a..b): roi, count and box in st (see selectLabelWithBox). */
+function scanLabel(d: VoxelArray, float: boolean, label: number, roi: Uint8Array, a: number, b: number, size: Vec3, st: Int32Array): void {
+  const nx = size[0];
+  const nxy = nx * size[1];
+  for (let i = a; i < b; i++) {
+    const raw = d[i];
+    if (raw === 0) continue;
+    st[0] = 1;
+    // sitk.Cast(mask, sitkUInt32): floats truncate toward zero, negative integers wrap
+    const v = float ? Math.trunc(raw) >>> 0 : raw >>> 0;
+    if (v !== label) continue;
+    roi[i] = 1;
+    st[1]++;
+    const z = Math.floor(i / nxy);
+    const r = i - z * nxy;
+    const y = Math.floor(r / nx);
+    const x = r - y * nx;
+    if (x < st[2]) st[2] = x;
+    if (x > st[5]) st[5] = x;
+    if (y < st[3]) st[3] = y;
+    if (y > st[6]) st[6] = y;
+    if (z < st[4]) st[4] = z;
+    if (z > st[7]) st[7] = z;
+  }
 }
 
 /** Bounding box of the nonzero voxels, or null when there are none. */

@@ -6,6 +6,7 @@
  * The result is float64, as SimpleITK's Normalize gives for integer and real input.
  */
 import type { Volume } from '../io/volume.ts';
+import type { ImageStats } from './image-stats.ts';
 
 export interface NormalizeSettings {
   normalizeScale: number;
@@ -52,12 +53,16 @@ export interface Normalization {
   k: number;
 }
 
-/** The whole image's statistics, as ITK's NormalizeImageFilter takes them. */
-export function normalizationOf(image: Volume, s: NormalizeSettings): Normalization {
+/**
+ * The whole image's statistics, as ITK's NormalizeImageFilter takes them. `stats`, the
+ * image's smallIntegerStats when the caller has them, saves the pass over the voxels
+ * (when its sums are exact, they are the sums below).
+ */
+export function normalizationOf(image: Volume, s: NormalizeSettings, stats?: ImageStats | null): Normalization {
   const d = image.data;
   const n = d.length;
   const integer = !(d instanceof Float32Array || d instanceof Float64Array);
-  const { sum, sumSq } = sums(d, integer);
+  const { sum, sumSq } = stats && stats.sumSqExact ? stats : sums(d, integer);
   const mean = sum / n;
   const variance = (sumSq - (sum * sum) / n) / (n - 1);
   const sigma = Math.sqrt(variance);
@@ -65,14 +70,14 @@ export function normalizationOf(image: Volume, s: NormalizeSettings): Normalizat
   return { shift: -mean, scale: 1.0 / sigma, outliers: s.removeOutliers, k: s.normalizeScale };
 }
 
-/** Applies the normalization to v[0 .. n) in place (values already converted to double). */
-export function applyNormalization(v: Float64Array, n: number, m: Normalization): void {
+/** Applies the normalization to v[start .. n) in place (values already converted to double). */
+export function applyNormalization(v: Float64Array, n: number, m: Normalization, start = 0): void {
   const { shift, scale, outliers, k } = m;
   if (outliers === null) {
-    for (let i = 0; i < n; i++) v[i] = (v[i] + shift) * scale * k;
+    for (let i = start; i < n; i++) v[i] = (v[i] + shift) * scale * k;
     return;
   }
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     let x = (v[i] + shift) * scale;
     if (x > outliers) x = outliers;
     else if (x < -outliers) x = -outliers;

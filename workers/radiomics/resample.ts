@@ -11,10 +11,10 @@
  *   pixel value).
  * - Interpolators: nearest neighbour (round half up), linear
  *   (LinearInterpolateImageFunction::EvaluateOptimized), cubic B-spline
- *   (BSplineDecompositionImageFilter prefilter, pole sqrt(3) - 2, gain 6, mirror
- *   boundaries, truncated causal initialisation with tolerance 1e-10;
- *   BSplineInterpolateImageFunction weights, support from floor((float) x) - 1, mirrored
- *   indices, the 64 terms summed x fastest).
+ *   (BSplineDecompositionImageFilter prefilter, bspline-decomposition.ts, computed only on
+ *   the block of coefficients the output samples read, with the whole-volume filter's
+ *   values; BSplineInterpolateImageFunction weights, support from floor((float) x) - 1,
+ *   mirrored indices, the 64 terms summed x fastest).
  * - The result is cast to the input's pixel type with ITK's bounds check: clamp to the
  *   type's range, then truncate toward zero (static_cast). This is why resampled int16
  *   images hold integers.
@@ -23,7 +23,8 @@
  * ROI's bounding box plus padDistance voxels of the new spacing, aligned to the mask's
  * origin corner. It can take the whole-image normalization PyRadiomics applies before
  * resampling and apply it line by line (same operations, same values) instead of
- * materialising a normalized copy of the whole image.
+ * materialising a normalized copy of the whole image. `range` ([min, max] of the image,
+ * when the caller has it) saves the pass that bounds the values for the B-spline prefilter.
  */
 import type { Geometry, Mat3, Vec3, Volume, VoxelArray } from '../io/volume.ts';
 import type { InterpolatorName } from './settings.ts';
@@ -31,6 +32,7 @@ import { MaskError, roiBoundingBox, type BoundingBox } from './mask.ts';
 import { cropArray, cropGeometry, cropVolume } from './crop.ts';
 import { applyNormalization, normalizeImage, type Normalization } from './normalize.ts';
 import { itkContinuousIndexToPhysical, itkIndexToPhysical, itkPhysicalToContinuousIndex } from './itk-geometry.ts';
+import { bsplineCoefficientBlock } from './bspline-decomposition.ts';
 
 export type InterpolationKind = 'nearest' | 'linear' | 'bspline';
 
@@ -80,221 +82,6 @@ function integerRange(data: VoxelArray): [number, number] | null {
 
 // ---------------------------------------------------------------- cubic B-spline
 
-const POLE = Math.sqrt(3.0) - 2.0;
-const TOLERANCE = 1e-10;
-
-const GAIN = (1.0 - POLE) * (1.0 - 1.0 / POLE); // c0 = 1.0 * (1 - z) * (1 - 1/z), evaluated left to right
-const HORIZON = Math.ceil(Math.log(TOLERANCE) / Math.log(Math.abs(POLE)));
-
-/**
- * One line of BSplineDecompositionImageFilter::DataToCoefficients1D (order 3), in place on
- * s[0..n). The gain is applied to the samples the causal initialisation reads first, and
- * to the rest inside the causal recursion: the same two roundings per sample as ITK's
- * separate gain loop.
- */
-function dataToCoefficients1D(s: Float64Array, n: number): void {
-  if (n === 1) return;
-  const z = POLE;
-  const c0 = GAIN;
-  // causal initialisation (mirror boundaries)
-  let zn = z;
-  if (HORIZON < n) {
-    for (let i = 0; i < HORIZON; i++) s[i] *= c0;
-    let sum = s[0];
-    for (let i = 1; i < HORIZON; i++) {
-      sum += zn * s[i];
-      zn *= z;
-    }
-    s[0] = sum;
-    for (let i = 1; i < HORIZON; i++) s[i] += z * s[i - 1];
-    for (let i = HORIZON; i < n; i++) s[i] = s[i] * c0 + z * s[i - 1];
-  } else {
-    for (let i = 0; i < n; i++) s[i] *= c0;
-    const iz = 1.0 / z;
-    let z2n = Math.pow(z, n - 1);
-    let sum = s[0] + z2n * s[n - 1];
-    z2n *= z2n * iz;
-    for (let i = 1; i <= n - 2; i++) {
-      sum += (zn + z2n) * s[i];
-      zn *= z;
-      z2n *= iz;
-    }
-    s[0] = sum / (1.0 - zn * zn);
-    for (let i = 1; i < n; i++) s[i] += z * s[i - 1];
-  }
-  s[n - 1] = (z / (z * z - 1.0)) * (z * s[n - 2] + s[n - 1]);
-  for (let i = n - 2; i >= 0; i--) s[i] = z * (s[i + 1] - s[i]);
-}
-
-/**
- * dataToCoefficients1D on 4 lines at once, interleaved (s[4 i + l] is sample i of line l):
- * each line gets exactly the scalar version's operations; the four independent recursions
- * run side by side, which hides their latency.
- */
-function dataToCoefficients4(s: Float64Array, n: number, tmp: Float64Array): void {
-  if (n === 1) return;
-  if (n <= HORIZON) {
-    for (let l = 0; l < 4; l++) {
-      for (let i = 0; i < n; i++) tmp[i] = s[4 * i + l];
-      dataToCoefficients1D(tmp, n);
-      for (let i = 0; i < n; i++) s[4 * i + l] = tmp[i];
-    }
-    return;
-  }
-  const z = POLE;
-  const c0 = GAIN;
-  for (let j = 0; j < 4 * HORIZON; j++) s[j] *= c0;
-  let s0 = s[0];
-  let s1 = s[1];
-  let s2 = s[2];
-  let s3 = s[3];
-  let zn = z;
-  for (let i = 1; i < HORIZON; i++) {
-    const o = 4 * i;
-    s0 += zn * s[o];
-    s1 += zn * s[o + 1];
-    s2 += zn * s[o + 2];
-    s3 += zn * s[o + 3];
-    zn *= z;
-  }
-  s[0] = s0;
-  s[1] = s1;
-  s[2] = s2;
-  s[3] = s3;
-  let p0 = s0;
-  let p1 = s1;
-  let p2 = s2;
-  let p3 = s3;
-  for (let i = 1; i < HORIZON; i++) {
-    const o = 4 * i;
-    p0 = s[o] + z * p0;
-    p1 = s[o + 1] + z * p1;
-    p2 = s[o + 2] + z * p2;
-    p3 = s[o + 3] + z * p3;
-    s[o] = p0;
-    s[o + 1] = p1;
-    s[o + 2] = p2;
-    s[o + 3] = p3;
-  }
-  for (let i = HORIZON; i < n; i++) {
-    const o = 4 * i;
-    p0 = s[o] * c0 + z * p0;
-    p1 = s[o + 1] * c0 + z * p1;
-    p2 = s[o + 2] * c0 + z * p2;
-    p3 = s[o + 3] * c0 + z * p3;
-    s[o] = p0;
-    s[o + 1] = p1;
-    s[o + 2] = p2;
-    s[o + 3] = p3;
-  }
-  const f = z / (z * z - 1.0);
-  const e = 4 * (n - 1);
-  p0 = f * (z * s[e - 4] + s[e]);
-  p1 = f * (z * s[e - 3] + s[e + 1]);
-  p2 = f * (z * s[e - 2] + s[e + 2]);
-  p3 = f * (z * s[e - 1] + s[e + 3]);
-  s[e] = p0;
-  s[e + 1] = p1;
-  s[e + 2] = p2;
-  s[e + 3] = p3;
-  for (let i = n - 2; i >= 0; i--) {
-    const o = 4 * i;
-    p0 = z * (p0 - s[o]);
-    p1 = z * (p1 - s[o + 1]);
-    p2 = z * (p2 - s[o + 2]);
-    p3 = z * (p3 - s[o + 3]);
-    s[o] = p0;
-    s[o + 1] = p1;
-    s[o + 2] = p2;
-    s[o + 3] = p3;
-  }
-}
-
-/**
- * B-spline coefficients of `input` on the block x in [x0, x1], y in [y0, y1], all z (the
- * z pass needs whole columns). The x pass runs on every line, as ITK's does; the y and z
- * passes only where the block needs them. Values are the ones ITK's full-volume filter
- * gives at those voxels. Lines go four at a time (dataToCoefficients4), the rest one by one.
- */
-function bsplineCoefficientBlock(
-  input: Volume,
-  x0: number,
-  x1: number,
-  y0: number,
-  y1: number,
-  normalization: Normalization | null,
-): { c: Float64Array; bx: number } {
-  const [nx, ny, nz] = input.size;
-  const d = input.data;
-  const bx = x1 - x0 + 1;
-  const c = new Float64Array(bx * ny * nz);
-  const len = Math.max(nx, ny, nz);
-  const scratch = new Float64Array(len);
-  const quad = new Float64Array(4 * len);
-  const line = new Float64Array(len);
-  // x pass: every line (y, z), keep x in [x0, x1]
-  for (let z = 0; z < nz; z++) {
-    let y = 0;
-    for (; y + 4 <= ny; y += 4) {
-      for (let l = 0; l < 4; l++) {
-        const base = nx * (y + l + ny * z);
-        line.set(d.subarray(base, base + nx)); // converts to double natively
-        for (let x = 0; x < nx; x++) quad[4 * x + l] = line[x];
-      }
-      if (normalization) applyNormalization(quad, 4 * nx, normalization);
-      dataToCoefficients4(quad, nx, scratch);
-      for (let l = 0; l < 4; l++) {
-        const cb = bx * (y + l + ny * z) - x0;
-        for (let x = x0; x <= x1; x++) c[cb + x] = quad[4 * x + l];
-      }
-    }
-    for (; y < ny; y++) {
-      const base = nx * (y + ny * z);
-      scratch.set(d.subarray(base, base + nx));
-      if (normalization) applyNormalization(scratch, nx, normalization);
-      dataToCoefficients1D(scratch, nx);
-      const cb = bx * (y + ny * z) - x0;
-      for (let x = x0; x <= x1; x++) c[cb + x] = scratch[x];
-    }
-  }
-  // columns along an axis with the given stride, four neighbouring x at once
-  const columns = (count: number, baseOf: (k: number) => number, stride: number, n: number) => {
-    for (let k = 0; k < count; k++) {
-      const base0 = baseOf(k);
-      let xi = 0;
-      for (; xi + 4 <= bx; xi += 4) {
-        for (let i = 0; i < n; i++) {
-          const o = base0 + xi + stride * i;
-          quad[4 * i] = c[o];
-          quad[4 * i + 1] = c[o + 1];
-          quad[4 * i + 2] = c[o + 2];
-          quad[4 * i + 3] = c[o + 3];
-        }
-        dataToCoefficients4(quad, n, scratch);
-        for (let i = 0; i < n; i++) {
-          const o = base0 + xi + stride * i;
-          c[o] = quad[4 * i];
-          c[o + 1] = quad[4 * i + 1];
-          c[o + 2] = quad[4 * i + 2];
-          c[o + 3] = quad[4 * i + 3];
-        }
-      }
-      for (; xi < bx; xi++) {
-        const base = base0 + xi;
-        for (let i = 0; i < n; i++) scratch[i] = c[base + stride * i];
-        dataToCoefficients1D(scratch, n);
-        for (let i = 0; i < n; i++) c[base + stride * i] = scratch[i];
-      }
-    }
-  };
-  const plane = bx * ny;
-  // y pass: columns (x in block, every z)
-  columns(nz, (z) => plane * z, bx, ny);
-  // z pass: columns (x in block, y in [y0, y1])
-  columns(y1 - y0 + 1, (k) => bx * (y0 + k), plane, nz);
-  return { c, bx };
-}
-
 /** Mirror an index into [0, n) as BSplineInterpolateImageFunction::ApplyMirrorBoundaryConditions. */
 function mirror(i: number, n: number): number {
   if (n === 1) return 0;
@@ -327,54 +114,132 @@ function isInside(cx: number, cy: number, cz: number, size: Vec3): boolean {
 }
 
 /**
+ * A bound on |voxel| over the whole volume after the normalization, from the voxels' range
+ * [min, max] (computed here when not given); null when some voxel is NaN or infinite.
+ * The normalization's operations are monotone in the voxel value, so the extremes map to
+ * the extremes.
+ */
+function mappedBound(data: VoxelArray, range: readonly [number, number] | undefined, m: Normalization | null): number | null {
+  let [min, max] = range ?? [Infinity, -Infinity];
+  if (!range) {
+    let nan = false;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (v !== v) nan = true;
+    }
+    if (nan) return null;
+  }
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return null;
+  if (m) {
+    const ends = Float64Array.of(min, max);
+    applyNormalization(ends, 2, m);
+    [min, max] = ends;
+  }
+  const bound = Math.max(Math.abs(min), Math.abs(max));
+  return Number.isFinite(bound) ? bound : null;
+}
+
+/**
  * ITK ResampleImageFilter of `input` onto grid `out` (identity transform), output of the
  * input's pixel type (float64 when `normalization` is applied on the way). Voxels that map
- * outside the input get 0.
+ * outside the input get 0. `range`, the input's [min, max] if the caller knows it, saves a
+ * pass over the input.
  */
-export function resampleVolume(input: Volume, out: Geometry, kind: InterpolationKind, normalization: Normalization | null = null): Volume {
+export function resampleVolume(
+  input: Volume,
+  out: Geometry,
+  kind: InterpolationKind,
+  normalization: Normalization | null = null,
+  range?: readonly [number, number],
+): Volume {
   if (normalization && kind !== 'bspline') return resampleVolume(normalizeImage(input, normalization), out, kind);
   const [onx, ony, onz] = out.size;
   const data = normalization ? new Float64Array(onx * ony * onz) : new (input.data.constructor as ArrayCtor)(onx * ony * onz);
-  const range = integerRange(data);
-  const lo = range ? range[0] : -Infinity;
-  const hi = range ? range[1] : Infinity;
-  const [inx, iny, inz] = input.size;
+  if (kind === 'bspline') {
+    const values = bsplineResample(input, out, normalization, range);
+    if (values) castInto(values, data);
+    return { ...copyGeometry(out), data };
+  }
+  const [inx, iny] = input.size;
   const src = input.data;
   const cx = new Float64Array(onx);
   const cy = new Float64Array(onx);
   const cz = new Float64Array(onx);
+  const intRange = integerRange(data);
+  let o = 0;
+  for (let k = 0; k < onz; k++)
+    for (let j = 0; j < ony; j++) {
+      lineIndices(input, out, j, k, cx, cy, cz);
+      for (let i = 0; i < onx; i++, o++) {
+        const x = cx[i];
+        const y = cy[i];
+        const z = cz[i];
+        if (!isInside(x, y, z, input.size)) continue; // default pixel value 0
+        const v =
+          kind === 'nearest'
+            ? src[Math.floor(x + 0.5) + inx * (Math.floor(y + 0.5) + iny * Math.floor(z + 0.5))]
+            : linearAt(src, input.size, x, y, z);
+        data[o] = intRange ? (v < intRange[0] ? intRange[0] : v > intRange[1] ? intRange[1] : Math.trunc(v)) : v;
+      }
+    }
+  return { ...copyGeometry(out), data };
+}
 
-  let c: Float64Array = new Float64Array(0);
-  let bx = 0;
-  let plane = 0;
-  let xlo = 0;
-  if (kind === 'bspline') {
-    // First pass: the block of coefficients the samples need.
-    xlo = inx;
-    let xhi = -1;
-    let ylo = iny;
-    let yhi = -1;
-    for (let k = 0; k < onz; k++)
-      for (let j = 0; j < ony; j++) {
-        lineIndices(input, out, j, k, cx, cy, cz);
-        for (let i = 0; i < onx; i++) {
-          if (!isInside(cx[i], cy[i], cz[i], input.size)) continue;
-          const sx = bsplineSupportStart(cx[i]);
-          const sy = bsplineSupportStart(cy[i]);
-          for (let t = 0; t < 4; t++) {
-            const mx = mirror(sx + t, inx);
-            const my = mirror(sy + t, iny);
-            if (mx < xlo) xlo = mx;
-            if (mx > xhi) xhi = mx;
-            if (my < ylo) ylo = my;
-            if (my > yhi) yhi = my;
-          }
+/** The double results into the output's pixel type: integers clamped, then truncated (ITK's cast). */
+function castInto(values: Float64Array, data: VoxelArray): void {
+  const intRange = integerRange(data);
+  if (!intRange) {
+    data.set(values); // float32 rounds to nearest, as static_cast<float>
+    return;
+  }
+  const [lo, hi] = intRange;
+  for (let o = 0; o < values.length; o++) {
+    const v = values[o];
+    data[o] = v < lo ? lo : v > hi ? hi : Math.trunc(v);
+  }
+}
+
+/**
+ * Cubic B-spline samples of `input` (normalized on the way) on grid `out`, in double; 0
+ * outside the input; null when no sample falls inside it.
+ */
+function bsplineResample(input: Volume, out: Geometry, normalization: Normalization | null, range?: readonly [number, number]): Float64Array | null {
+  const [onx, ony, onz] = out.size;
+  const [inx, iny, inz] = input.size;
+  const cx = new Float64Array(onx);
+  const cy = new Float64Array(onx);
+  const cz = new Float64Array(onx);
+  // First pass: the block of coefficients the samples read.
+  const blo: Vec3 = [inx, iny, inz];
+  const bhi: Vec3 = [-1, -1, -1];
+  for (let k = 0; k < onz; k++)
+    for (let j = 0; j < ony; j++) {
+      lineIndices(input, out, j, k, cx, cy, cz);
+      for (let i = 0; i < onx; i++) {
+        if (!isInside(cx[i], cy[i], cz[i], input.size)) continue;
+        const sx = bsplineSupportStart(cx[i]);
+        const sy = bsplineSupportStart(cy[i]);
+        const sz = bsplineSupportStart(cz[i]);
+        for (let t = 0; t < 4; t++) {
+          const mx = mirror(sx + t, inx);
+          const my = mirror(sy + t, iny);
+          const mz = mirror(sz + t, inz);
+          if (mx < blo[0]) blo[0] = mx;
+          if (mx > bhi[0]) bhi[0] = mx;
+          if (my < blo[1]) blo[1] = my;
+          if (my > bhi[1]) bhi[1] = my;
+          if (mz < blo[2]) blo[2] = mz;
+          if (mz > bhi[2]) bhi[2] = mz;
         }
       }
-    if (xhi < 0) return { ...copyGeometry(out), data };
-    ({ c, bx } = bsplineCoefficientBlock(input, xlo, xhi, ylo, yhi, normalization));
-    plane = bx * iny;
-  }
+    }
+  if (bhi[0] < 0) return null;
+  const c = bsplineCoefficientBlock(input.data, input.size, blo, bhi, normalization, mappedBound(input.data, range, normalization));
+  const bx = bhi[0] - blo[0] + 1;
+  const plane = bx * (bhi[1] - blo[1] + 1);
+  const values = new Float64Array(onx * ony * onz);
   const w = new Float64Array(12);
   const ix = new Int32Array(4);
   const iy = new Int32Array(4);
@@ -388,39 +253,32 @@ export function resampleVolume(input: Volume, out: Geometry, kind: Interpolation
         const y = cy[i];
         const z = cz[i];
         if (!isInside(x, y, z, input.size)) continue; // default pixel value 0
-        let v: number;
-        if (kind === 'nearest') {
-          v = src[Math.floor(x + 0.5) + inx * (Math.floor(y + 0.5) + iny * Math.floor(z + 0.5))];
-        } else if (kind === 'linear') {
-          v = linearAt(src, input.size, x, y, z);
-        } else {
-          const sx = bsplineSupportStart(x);
-          const sy = bsplineSupportStart(y);
-          const sz = bsplineSupportStart(z);
-          bsplineWeights(x, sx, w, 0);
-          bsplineWeights(y, sy, w, 4);
-          bsplineWeights(z, sz, w, 8);
-          for (let t = 0; t < 4; t++) {
-            ix[t] = mirror(sx + t, inx) - xlo;
-            iy[t] = bx * mirror(sy + t, iny);
-            iz[t] = plane * mirror(sz + t, inz);
-          }
-          // EvaluateAtContinuousIndexInternal: p = ix + 4 iy + 16 iz, w = ((1 * wx) * wy) * wz
-          v = 0.0;
-          for (let kz = 0; kz < 4; kz++)
-            for (let ky = 0; ky < 4; ky++)
-              for (let kx = 0; kx < 4; kx++) {
-                let ww = 1.0;
-                ww *= w[kx];
-                ww *= w[4 + ky];
-                ww *= w[8 + kz];
-                v += ww * c[ix[kx] + iy[ky] + iz[kz]];
-              }
+        const sx = bsplineSupportStart(x);
+        const sy = bsplineSupportStart(y);
+        const sz = bsplineSupportStart(z);
+        bsplineWeights(x, sx, w, 0);
+        bsplineWeights(y, sy, w, 4);
+        bsplineWeights(z, sz, w, 8);
+        for (let t = 0; t < 4; t++) {
+          ix[t] = mirror(sx + t, inx) - blo[0];
+          iy[t] = bx * (mirror(sy + t, iny) - blo[1]);
+          iz[t] = plane * (mirror(sz + t, inz) - blo[2]);
         }
-        data[o] = range ? (v < lo ? lo : v > hi ? hi : Math.trunc(v)) : v;
+        // EvaluateAtContinuousIndexInternal: p = ix + 4 iy + 16 iz, w = ((1 * wx) * wy) * wz
+        let v = 0.0;
+        for (let kz = 0; kz < 4; kz++)
+          for (let ky = 0; ky < 4; ky++)
+            for (let kx = 0; kx < 4; kx++) {
+              let ww = 1.0;
+              ww *= w[kx];
+              ww *= w[4 + ky];
+              ww *= w[8 + kz];
+              v += ww * c[ix[kx] + iy[ky] + iz[kz]];
+            }
+        values[o] = v;
       }
     }
-  return { ...copyGeometry(out), data };
+  return values;
 }
 
 /** LinearInterpolateImageFunction (3-D EvaluateOptimized), in double. */
@@ -512,6 +370,7 @@ export function resampleForPyRadiomics(
   s: { resampledPixelSpacing: number[]; interpolator: InterpolatorName; padDistance: number },
   normalization: Normalization | null = null,
   box?: BoundingBox,
+  range?: readonly [number, number],
 ): ResampledCase {
   const maskSpacing = maskGeometry.spacing;
   let spacing = s.resampledPixelSpacing.map((v, i) => (v === 0 ? maskSpacing[i] : v));
@@ -549,7 +408,7 @@ export function resampleForPyRadiomics(
     origin: itkContinuousIndexToPhysical(maskGeometry, originIndex),
     direction: [...maskGeometry.direction] as Mat3,
   };
-  const resampledImage = resampleVolume(image, grid, interpolationKind(s.interpolator), normalization);
+  const resampledImage = resampleVolume(image, grid, interpolationKind(s.interpolator), normalization, range);
   const resampledRoi = resampleRoi(roi, maskGeometry, grid);
   return { image: resampledImage, roi: resampledRoi, geometry: grid };
 }
