@@ -201,7 +201,9 @@ export function rasterizeAnatomy(p: AnatomyParams, grid: GridGeometry, rng: Prng
           let bestBreast = -1;
           for (let bi = 0; bi < p.breasts.length; bi++) {
             const b = p.breasts[bi];
-            if (((x - b.cx) / b.halfWidth) ** 2 + ((z - b.cz) / b.halfHeight) ** 2 > footprintMargin[bi]) continue;
+            const bx = (x - b.cx) / b.halfWidth;
+            const bz = (z - b.cz) / b.halfHeight;
+            if (bx * bx + bz * bz > footprintMargin[bi]) continue;
             breastDistance(p, b, x, y, z, tmp, ySurf, surfSlope[i]);
             if (tmp[1] > surfaceDist) {
               surfaceDist = tmp[1];
@@ -228,8 +230,11 @@ export function rasterizeAnatomy(p: AnatomyParams, grid: GridGeometry, rng: Prng
           if (surfaceDist > -voxel) {
             // Under a breast the skin and subcutaneous fat give way to breast tissue.
             let underBreast = false;
-            for (const b of p.breasts) {
-              if (((x - b.cx) / b.halfWidth) ** 2 + ((z - b.cz) / b.halfHeight) ** 2 < 1) underBreast = true;
+            for (let bi = 0; bi < p.breasts.length; bi++) {
+              const b = p.breasts[bi];
+              const bx = (x - b.cx) / b.halfWidth;
+              const bz = (z - b.cz) / b.halfHeight;
+              if (bx * bx + bz * bz < 1) underBreast = true;
             }
             const depth = y - ySurf; // from the chest surface, along y
             const layer = underBreast ? Math.min(surfaceDist, depth) : surfaceDist;

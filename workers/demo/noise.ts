@@ -93,7 +93,10 @@ export function addValueNoise(
   }
 }
 
-/** Fractal value noise: octaves of halving lattice spacing and amplitude (`gain`). */
+/**
+ * Fractal value noise: octaves of halving lattice spacing and amplitude (`gain`); a lattice
+ * spacing never goes below the voxel spacing of its axis (finer detail would only alias).
+ */
 export function addFractalNoise(
   out: Float32Array,
   grid: GridBox,
@@ -107,9 +110,7 @@ export function addFractalNoise(
   for (let o = 0; o < octaves; o++) {
     addValueNoise(out, grid, l, amp, rng);
     amp *= gain;
-    l[0] /= 2;
-    l[1] /= 2;
-    l[2] /= 2;
+    for (let a = 0; a < 3; a++) l[a] = Math.max(l[a] / 2, grid.spacing[a]);
   }
 }
 

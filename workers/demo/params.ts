@@ -63,7 +63,7 @@ export interface ClassSignal {
  * Defaults: d = 2.0, fine texture log-SD 0.25 + 0.10 z, Ktrans x 1.15 for HER2-low, and
  * the study's TIC distribution (HER2-low I/II/III 10/21/47, HER2-zero 7/24/9). With these,
  * the study's pipeline (her2 cohort + her2 fit) on the 118-patient cohort gave a radiomics
- * AUC of 0.907 / 0.867 (train / test, seed 42) and 0.918 / 0.777 (seed 7); the study
+ * AUC of 0.901 / 0.837 (train / test, seed 42) and 0.970 / 0.777 (seed 7); the study
  * reports 0.875 / 0.845. See docs/demo.md.
  */
 export const DEFAULT_CLASS_SIGNAL: ClassSignal = {

@@ -248,7 +248,7 @@ export function noisyPhase(m: PatientModel, k: number, signal: Float32Array): Ui
     const r = rng.nextUint32();
     const re = signal[o] + sigma * table[r & 0xffff];
     const im = sigma * table[r >>> 16];
-    const v = Math.round(Math.sqrt(re * re + im * im));
+    const v = (Math.sqrt(re * re + im * im) + 0.5) | 0;
     out[o] = v > 4095 ? 4095 : v;
   }
   return out;
