@@ -127,18 +127,31 @@ test('demo cohort -> extract -> train -> test patient: probability, nomogram, pl
     const diff = compareJson(withoutDate(browserModel), withoutDate(cliModel));
     expect(diff.mismatches).toEqual([]);
 
-    // a test patient, opened from the cohort, scored in the nomogram panel
+    // her2 predict with the browser's model on the exported CSVs; the test patient whose
+    // probability is nearest 0.5 is opened (a saturated 0 or 1 would make the comparisons weak)
+    const predPath = join(dir, 'pred.csv');
+    her2('predict', '--model', modelPath, '--features', features, '--clinical', clinical, '--out', predPath);
+    const pred = parseCsv(readFileSync(predPath, 'utf8'));
+    const col = pred[0].indexOf('probability_nomogram');
+    const testIds = new Set(parseCsv(readFileSync(clinical, 'utf8')).filter((r) => r[2] === 'test').map((r) => r[0]));
+    const predRow = pred
+      .slice(1)
+      .filter((r) => testIds.has(r[0]))
+      .sort((a, b) => Math.abs(Number(a[col]) - 0.5) - Math.abs(Number(b[col]) - 0.5))[0];
+    const id = predRow[0];
+
+    // that test patient, opened from the cohort, scored in the nomogram panel
     await openTab(page, 'cohort');
-    const row = page.locator('[data-testid="cohort-patient"][data-split="test"]').first();
-    const id = (await row.getAttribute('data-id'))!;
+    const row = page.locator(`[data-testid="cohort-patient"][data-id="${id}"]`);
+    await expect(row).toHaveAttribute('data-split', 'test');
     await row.getByTestId('open-patient').click();
     await openTab(page, 'nomogram');
     await expect(page.getByTestId('nomogram-patient')).toHaveAttribute('data-patient-id', id, { timeout: 120_000 });
     const prob = page.getByTestId('nomogram-probability');
     await expect(prob).toBeVisible({ timeout: 60_000 });
     const value = (await prob.getAttribute('data-value'))!;
-    expect(Number(value)).toBeGreaterThan(0);
-    expect(Number(value)).toBeLessThan(1);
+    expect(Number(value)).toBeGreaterThanOrEqual(0);
+    expect(Number(value)).toBeLessThanOrEqual(1);
     for (const t of ['nomogram-chart', 'plot-roc', 'plot-calibration', 'plot-dca']) await expect(page.getByTestId(t)).toHaveAttribute('data-rendered', '1', { timeout: 60_000 });
     for (const [plot, format] of [['plot-roc', 'svg'], ['nomogram-chart', 'png']]) {
       const [img] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`${plot}-${format}`).click()]);
@@ -156,14 +169,13 @@ test('demo cohort -> extract -> train -> test patient: probability, nomogram, pl
     await expect(report.locator('img')).toHaveCount(3);
     await expect(report).toContainText('For research use only');
 
-    // her2 predict with the browser's model on the exported CSVs gives the panel's number
-    const predPath = join(dir, 'pred.csv');
-    her2('predict', '--model', modelPath, '--features', features, '--clinical', clinical, '--out', predPath);
-    const pred = parseCsv(readFileSync(predPath, 'utf8'));
-    const col = pred[0].indexOf('probability_nomogram');
-    const predRow = pred.find((r) => r[0] === id)!;
+    // her2 predict gives the panel's numbers (the rad-score too: with a small cohort the
+    // nomogram's probability may saturate at 0 or 1, the rad-score does not)
     const predictGap = Math.abs(Number(predRow[col]) - Number(value));
     expect(predictGap).toBeLessThanOrEqual(1e-12);
+    const radscore = (await page.getByTestId('nomogram-radscore').getAttribute('data-value'))!;
+    const radscoreCli = predRow[pred[0].indexOf('radscore')];
+    expect(Math.abs(Number(radscore) - Number(radscoreCli))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(Number(radscoreCli))));
 
     // a fresh browser profile: the clinician opens the model and the patient's study, no cohort
     const context = await browser.newContext({ baseURL });
@@ -172,19 +184,19 @@ test('demo cohort -> extract -> train -> test patient: probability, nomogram, pl
       await openApp(fresh);
       const index = demoCohortRows(demoSpec('subset')).find((r) => r.id === id)!.index;
       const bundle = demoStudyBundle(demoSpec('subset'), index);
-      const studyDir = join(dir, 'study');
-      for (const f of bundle.files) {
-        mkdirSync(dirname(join(studyDir, f.name)), { recursive: true });
-        writeFileSync(join(studyDir, f.name), new Uint8Array(f.bytes));
+      // the patient's DICOM folder (7 phase series), opened with "Open folder"
+      const studyDir = join(dir, 'study', id);
+      for (const f of bundle.files.filter((x) => x.name.includes('/phase-'))) {
+        mkdirSync(dirname(join(dir, 'study', f.name)), { recursive: true });
+        writeFileSync(join(dir, 'study', f.name), new Uint8Array(f.bytes));
       }
-      const phases = bundle.files.filter((f) => f.name.includes('/phase-'));
-      await fresh.getByTestId('dicom-input').setInputFiles(phases.map((f) => join(studyDir, f.name)));
+      await fresh.getByTestId('dicom-folder-input').setInputFiles(studyDir);
       await openTab(fresh, 'nomogram');
       await fresh.getByTestId('model-input').setInputFiles(modelPath);
       await expect(fresh.getByTestId('nomogram-patient')).toHaveAttribute('data-patient-id', id, { timeout: 120_000 });
       await expect(fresh.getByTestId('nomogram-missing')).toBeVisible();
       // the lesion's mask (reader 1's NRRD) onto the study, then "Extract features" (phase 2, the study's params)
-      const maskPath = join(studyDir, 'mask.nrrd');
+      const maskPath = join(dir, 'mask.nrrd');
       writeFileSync(maskPath, new Uint8Array(bundle.maskNrrd));
       await openTab(fresh, 'lesion');
       await fresh.getByTestId('mask-input').setInputFiles(maskPath);
@@ -209,13 +221,14 @@ test('demo cohort -> extract -> train -> test patient: probability, nomogram, pl
         await fresh.getByTestId('save-clinical-values').click();
       }
       await expect(fresh.getByTestId('nomogram-probability')).toHaveAttribute('data-value', value, { timeout: 60_000 });
+      await expect(fresh.getByTestId('nomogram-radscore')).toHaveAttribute('data-value', radscore);
     } finally {
       await context.close();
     }
     console.log(
       `cohort e2e: extraction of 30 patients ${extractSeconds.toFixed(1)} s, training ${trainSeconds.toFixed(1)} s in the browser, her2 fit ${cliSeconds.toFixed(1)} s; ` +
         `MODEL.json browser vs CLI: ${diff.numbers} numbers, ${diff.exact} identical, largest relative difference ${diff.maxRel.toExponential(2)}; ` +
-        `patient ${id}: panel p = ${value}, her2 predict ${predRow[col]} (|diff| ${predictGap.toExponential(2)})`,
+        `patient ${id}: panel p = ${value}, her2 predict ${predRow[col]} (|diff| ${predictGap.toExponential(2)}); rad-score panel ${radscore}, her2 predict ${radscoreCli}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
