@@ -14,10 +14,12 @@ import { largestLesion } from '../../workers/roi/components.ts';
 import { dicomWorker } from '../import/dicomWorker.ts';
 import { loadPhase, phaseVolumeId } from '../import/studyService.ts';
 import { appStore, getSeries } from '../store/appStore.ts';
-import { hasRoi, onRoiChange, roiSegmentationId, setRoiMask, showRoi, type Reader } from '../viewer/roi.ts';
+import { hasRoi, onRoiChange, roiSegmentationId, setRoiMask, setShownRoiVoxels, showRoi, type Reader } from '../viewer/roi.ts';
 import {
   applyEdit,
   installRoiTools,
+  isDrawing,
+  onDrawingEnd,
   onFreehandContour,
   onHistory,
   readLabels,
@@ -74,6 +76,9 @@ async function attach(seriesKey: string): Promise<void> {
     if (serial !== attachSerial) return;
     if (saved && !hasRoi(seriesKey, 1) && !hasRoi(seriesKey, 2)) await restoreSavedRois(seriesKey);
     if (serial !== attachSerial) return;
+    dirty.add(1);
+    dirty.add(2);
+    activeVoxels = null;
     lesionStore.set({
       seriesKey,
       reader: 1,
@@ -174,8 +179,33 @@ export function deleteLesion(index: number): void {
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 let refreshing = false;
 let refreshAgain = false;
+let afterStroke = false;
+/** readers whose label maps changed since they were last counted */
+const dirty = new Set<Reader>([1, 2]);
+/** the last counts per reader (index = label value) */
+const readerCounts: Record<Reader, number[]> = { 1: [], 2: [] };
+
+/** The active lesion's voxels (x fastest) and bounding box, as of the last refresh. */
+export interface ActiveLesionVoxels {
+  seriesKey: string;
+  reader: Reader;
+  lesion: number;
+  revision: number;
+  indices: Uint32Array;
+  /** [i0, j0, k0] and [i1, j1, k1], inclusive; null when the lesion is empty */
+  box: { lo: number[]; hi: number[] } | null;
+}
+let activeVoxels: ActiveLesionVoxels | null = null;
+
+export function activeLesionVoxels(): ActiveLesionVoxels | null {
+  return activeVoxels;
+}
 
 export function scheduleRefresh(delay = 150): void {
+  if (isDrawing()) {
+    afterStroke = true; // counted when the stroke ends
+    return;
+  }
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => {
     refreshTimer = null;
@@ -183,7 +213,31 @@ export function scheduleRefresh(delay = 150): void {
   }, delay);
 }
 
-/** Counts per lesion for both readers, the largest lesion, and the current lesion's statistics. */
+function boxOf(indices: Uint32Array, size: readonly number[]): ActiveLesionVoxels['box'] {
+  if (indices.length === 0) return null;
+  const [nx, ny] = size;
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-1, -1, -1];
+  for (let n = 0; n < indices.length; n++) {
+    const v = indices[n];
+    const k = Math.floor(v / (nx * ny));
+    const r = v - k * nx * ny;
+    const j = Math.floor(r / nx);
+    const i = r - j * nx;
+    if (i < lo[0]) lo[0] = i;
+    if (i > hi[0]) hi[0] = i;
+    if (j < lo[1]) lo[1] = j;
+    if (j > hi[1]) hi[1] = j;
+    if (k < lo[2]) lo[2] = k;
+    if (k > hi[2]) hi[2] = k;
+  }
+  return { lo, hi };
+}
+
+/**
+ * Counts per lesion (in the worker, for the readers that changed), the largest lesion,
+ * and the current lesion's statistics over the decoded phases (from its voxel list).
+ */
 async function refresh(): Promise<void> {
   if (refreshing) {
     refreshAgain = true;
@@ -191,23 +245,32 @@ async function refresh(): Promise<void> {
   }
   refreshing = true;
   try {
-    const { seriesKey, active } = lesionStore.get();
+    const { seriesKey, active, reader } = lesionStore.get();
     if (!seriesKey) return;
     const entry = getSeries(seriesKey);
     const refId = referenceVolumeId(seriesKey);
     const ref = refId ? getVolume(refId) : undefined;
     if (!entry || !ref) return;
-    const counts: Record<Reader, number[]> = { 1: [], 2: [] };
     let indices: Uint32Array | null = null;
+    const current = activeVoxels;
+    const needIndices = dirty.has(reader) || !current || current.seriesKey !== seriesKey || current.reader !== reader || current.lesion !== active;
+    if (needIndices) dirty.add(reader);
     for (const r of [1, 2] as Reader[]) {
+      if (!dirty.has(r)) continue;
+      dirty.delete(r);
       const labels = hasRoi(seriesKey, r) ? readLabels(segId(seriesKey, r)) : null;
-      if (!labels) continue;
-      const summary = await roiWorker().summarize(give(labels), active);
-      counts[r] = summary.counts;
-      if (r === lesionStore.get().reader) indices = summary.indices;
+      if (!labels) {
+        readerCounts[r] = [];
+        continue;
+      }
+      const summary = await roiWorker().summarize(give(labels), r === reader ? active : 0);
+      readerCounts[r] = summary.counts;
+      if (r === reader) indices = summary.indices;
     }
     if (lesionStore.get().seriesKey !== seriesKey) return;
-    const { lesions, reader } = lesionStore.get();
+    indices ??= current?.indices ?? new Uint32Array(0);
+    const counts: Record<Reader, number[]> = { 1: readerCounts[1], 2: readerCounts[2] };
+    const { lesions } = lesionStore.get();
     const byLesion = (r: Reader) => lesions.map((l) => counts[r][l.index] ?? 0);
     let largestAt = largestLesion(byLesion(1));
     if (largestAt < 0) largestAt = largestLesion(byLesion(2));
@@ -218,7 +281,7 @@ async function refresh(): Promise<void> {
       if (v) phaseNumbers.push(p);
       return v ? v.volume.data : null;
     });
-    const idx = indices ?? new Uint32Array(0);
+    const idx = indices;
     const phaseStats = phases
       .filter((d): d is NonNullable<typeof d> => d !== null)
       .map((data) => {
@@ -234,7 +297,9 @@ async function refresh(): Promise<void> {
         }
         return { mean: sum / idx.length, min, max };
       });
-    lesionStore.set((s) => ({
+    const revision = lesionStore.get().revision + 1;
+    activeVoxels = { seriesKey, reader, lesion: active, revision, indices: idx, box: boxOf(idx, ref.volume.size) };
+    lesionStore.set({
       counts,
       largest: largestAt >= 0 ? lesions[largestAt].index : null,
       stats: {
@@ -244,8 +309,9 @@ async function refresh(): Promise<void> {
         phases: phaseStats,
         phaseNumbers,
       },
-      revision: s.revision + 1,
-    }));
+      revision,
+    });
+    setShownRoiVoxels(seriesKey, reader, counts[reader].reduce((a, b, v) => a + (v > 0 ? b : 0), 0));
     scheduleSave();
   } finally {
     refreshing = false;
@@ -441,7 +507,8 @@ function scheduleSave(): void {
   if (saveTimer) clearTimeout(saveTimer);
   saveTimer = setTimeout(() => {
     saveTimer = null;
-    void saveNow();
+    if (isDrawing()) scheduleSave(); // not in the middle of a stroke
+    else void saveNow();
   }, 800);
 }
 
@@ -527,8 +594,9 @@ export function startLesionService(): void {
       if (lesionStore.get().seriesKey !== seriesKey || !hasRoi(seriesKey, lesionStore.get().reader)) void attach(seriesKey);
     }
   });
-  onRoiChange((key) => {
+  onRoiChange((key, reader) => {
     if (key === lesionStore.get().seriesKey) {
+      dirty.add(reader);
       markEdited();
       applyAppearance();
       scheduleRefresh();
@@ -546,5 +614,11 @@ export function startLesionService(): void {
     }
   });
   onHistory((h) => lesionStore.set(h));
+  onDrawingEnd(() => {
+    if (afterStroke) {
+      afterStroke = false;
+      scheduleRefresh(50);
+    }
+  });
   onFreehandContour((points) => onContour(points));
 }

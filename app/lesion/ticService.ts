@@ -12,9 +12,8 @@ import { indexToPhysical } from '../../workers/io/volume.ts';
 import { getPhaseTimes, phaseVolumeId } from '../import/studyService.ts';
 import { getSeries } from '../store/appStore.ts';
 import { createStore } from '../store/createStore.ts';
-import { hasRoi, roiSegmentationId } from '../viewer/roi.ts';
-import { readLabels } from '../viewer/roiEditing.ts';
 import { getVolume } from '../viewer/viewerService.ts';
+import { activeLesionVoxels } from './lesionService.ts';
 import { lesionStore } from './lesionStore.ts';
 
 export interface TicState {
@@ -68,28 +67,29 @@ export async function computeLesionTic(): Promise<void> {
     ticStore.set({ key: null, result: null, running: false, error: 'Waiting for every phase to be decoded...' });
     return;
   }
-  const labels = hasRoi(seriesKey, reader) ? readLabels(roiSegmentationId(seriesKey, reader)) : null;
-  if (!labels) return;
-  const [nx, ny, nz] = phases[0]!.size;
-  const lo = [nx, ny, nz];
-  const hi = [-1, -1, -1];
-  for (let k = 0, v = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++, v++) {
-        if (labels[v] !== active) continue;
-        if (i < lo[0]) lo[0] = i;
-        if (i > hi[0]) hi[0] = i;
-        if (j < lo[1]) lo[1] = j;
-        if (j > hi[1]) hi[1] = j;
-        if (k < lo[2]) lo[2] = k;
-        if (k > hi[2]) hi[2] = k;
-      }
-  if (hi[0] < 0) {
+  // The lesion's voxels as the lesion service last counted them (no scan of the volume here).
+  const voxels = activeLesionVoxels();
+  if (!voxels || voxels.seriesKey !== seriesKey || voxels.reader !== reader || voxels.lesion !== active) return;
+  if (!voxels.box) {
     ticStore.set({ key, result: null, running: false, error: `Lesion ${active} has no voxel yet: draw it to see its curve.` });
     return;
   }
-  const mask = crop({ ...phases[0]!, data: labels }, lo, hi);
-  for (let i = 0; i < mask.data.length; i++) mask.data[i] = mask.data[i] === active ? 1 : 0;
+  const { lo, hi } = voxels.box;
+  const [nx, ny] = phases[0]!.size;
+  const cx = hi[0] - lo[0] + 1;
+  const cy = hi[1] - lo[1] + 1;
+  const cz = hi[2] - lo[2] + 1;
+  const maskData = new Uint8Array(cx * cy * cz);
+  for (let n = 0; n < voxels.indices.length; n++) {
+    const v = voxels.indices[n];
+    const k = Math.floor(v / (nx * ny));
+    const r = v - k * nx * ny;
+    const j = Math.floor(r / nx);
+    const i = r - j * nx;
+    maskData[i - lo[0] + cx * (j - lo[1] + cy * (k - lo[2]))] = 1;
+  }
+  const p0 = phases[0]!;
+  const mask: Volume = { size: [cx, cy, cz], spacing: p0.spacing, direction: p0.direction, origin: indexToPhysical(p0, lo[0], lo[1], lo[2]), data: maskData };
   const times = getPhaseTimes(seriesKey);
   ticStore.set({ running: true });
   try {

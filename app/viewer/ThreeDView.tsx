@@ -25,7 +25,7 @@ import { lesionStore } from '../lesion/lesionStore.ts';
 import { give, roiWorker } from '../lesion/roiWorker.ts';
 import { toCornerstoneDirection } from './cornerstoneVolume.ts';
 import { hasRoi, roiSegmentationId } from './roi.ts';
-import { readLabels } from './roiEditing.ts';
+import { isDrawing, readLabels } from './roiEditing.ts';
 import { getDisplayedVolume, robustRange } from './viewerService.ts';
 import { viewerStore } from './viewerStore.ts';
 
@@ -161,7 +161,10 @@ export default function ThreeDView() {
     let surfaceTimer: ReturnType<typeof setTimeout> | null = null;
     const scheduleSurfaces = (delay: number) => {
       if (surfaceTimer) clearTimeout(surfaceTimer);
-      surfaceTimer = setTimeout(() => void updateSurfaces().catch(() => undefined), delay);
+      surfaceTimer = setTimeout(() => {
+        if (isDrawing()) scheduleSurfaces(300); // after the stroke
+        else void updateSurfaces().catch(() => undefined);
+      }, delay);
     };
     let lastRevision = -1;
     let lastLesions: unknown = null;

@@ -7,6 +7,12 @@
  * (Uint8Array, 0/1..., on the series' grid); `onRoiChange` tells when it may have changed;
  * `roiSegmentationId(seriesKey, reader)` names the Cornerstone segmentation (issue 8's
  * tools edit it).
+ *
+ * Lesions (issue 8): lesion k is segment k, i.e. voxel value k, of each reader's label map.
+ * `getRoiMask` gives the raw label map (values 0..n); `getLesionMask(seriesKey, reader,
+ * lesion)` gives one lesion as 0/1 ('largest' = the lesion with most voxels, the one the
+ * study delineates). Edits by the ROI tools are counted by the lesion service
+ * (app/lesion), in a worker: this module does not scan the volume on every brush stroke.
  */
 import { cache, eventTarget, volumeLoader, type Types } from '@cornerstonejs/core';
 import * as csTools from '@cornerstonejs/tools';
@@ -24,7 +30,7 @@ interface RoiRecord {
 }
 
 const rois = new Map<string, RoiRecord>();
-const listeners = new Set<(seriesKey: string) => void>();
+const listeners = new Set<(seriesKey: string, reader: Reader) => void>();
 let shownSegmentationId: string | null = null;
 
 export function roiSegmentationId(seriesKey: string, reader: Reader = 1): string {
@@ -62,7 +68,7 @@ export async function setRoiMask(
   ]);
   rois.set(segmentationId, { segmentationId, referenceVolumeId, seriesKey, reader });
   if (viewerStore.get().seriesKey === seriesKey) await showRoi(seriesKey, reader);
-  notify(seriesKey);
+  notify(seriesKey, reader);
 }
 
 /** Shows one ROI on the three viewports (hiding any other). */
@@ -70,10 +76,15 @@ export async function showRoi(seriesKey: string, reader: Reader = 1): Promise<vo
   const segmentationId = roiSegmentationId(seriesKey, reader);
   if (!rois.has(segmentationId)) return;
   hideRoi();
-  const map: Record<string, { segmentationId: string }[]> = {};
-  for (const name of VIEWPORT_NAMES) map[VIEWER_IDS.viewportId(name)] = [{ segmentationId }];
+  // Slice rendering: each viewport draws the label map's current slice as a 2D image, so a
+  // brush stroke uploads that slice, not a 3D texture (with SwiftShader the 3D texture
+  // made each painted frame several times slower). Views Cornerstone cannot draw that way
+  // (a MIP) fall back to the volume labelmap.
+  const map: Record<string, { segmentationId: string; config: { useSliceRendering: boolean } }[]> = {};
+  for (const name of VIEWPORT_NAMES) map[VIEWER_IDS.viewportId(name)] = [{ segmentationId, config: { useSliceRendering: true } }];
   await csTools.segmentation.addLabelmapRepresentationToViewportMap(map);
-  csTools.segmentation.activeSegmentation.setActiveSegmentation(VIEWER_IDS.viewportId('axial'), segmentationId);
+  // Draw on any of the three views.
+  for (const name of VIEWPORT_NAMES) csTools.segmentation.activeSegmentation.setActiveSegmentation(VIEWER_IDS.viewportId(name), segmentationId);
   shownSegmentationId = segmentationId;
   viewerStore.set({ roiVoxels: roiVoxelCount(seriesKey, reader) });
   renderNow();
@@ -114,6 +125,35 @@ export function getRoiMask(seriesKey: string, reader: Reader = 1): Volume<Uint8A
   return { ...geometryOf(ref.volume), data: data instanceof Uint8Array ? data : Uint8Array.from(data) };
 }
 
+/**
+ * One lesion of a reader's ROI as a 0/1 mask on the series' grid: lesion k (voxel value k),
+ * or 'largest', the lesion with the most voxels (the first on ties); null when the reader
+ * has no ROI or the lesion no voxel.
+ */
+export function getLesionMask(seriesKey: string, reader: Reader, lesion: number | 'largest' = 'largest'): Volume<Uint8Array> | null {
+  const mask = getRoiMask(seriesKey, reader);
+  if (!mask) return null;
+  const data = mask.data;
+  let value = lesion;
+  if (value === 'largest') {
+    const counts = new Uint32Array(256);
+    for (let i = 0; i < data.length; i++) counts[data[i]]++;
+    let best = 0;
+    for (let v = 1; v < 256; v++) if (counts[v] > (best ? counts[best] : 0)) best = v;
+    if (best === 0) return null;
+    value = best;
+  }
+  const out = new Uint8Array(data.length);
+  let any = false;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] === value) {
+      out[i] = 1;
+      any = true;
+    }
+  }
+  return any ? { ...mask, data: out } : null;
+}
+
 /** Voxels with a non-zero label. */
 export function roiVoxelCount(seriesKey: string, reader: Reader = 1): number {
   const mask = getRoiMask(seriesKey, reader);
@@ -123,23 +163,42 @@ export function roiVoxelCount(seriesKey: string, reader: Reader = 1): number {
   return n;
 }
 
-function notify(seriesKey: string): void {
-  if (viewerStore.get().seriesKey === seriesKey) {
-    viewerStore.set({ roiVoxels: hasRoi(seriesKey) ? roiVoxelCount(seriesKey) : null });
+/**
+ * Tells the listeners that a reader's ROI of a series changed. `count` recounts the status
+ * bar's voxels here (a whole-volume scan: after a new mask, not after each brush stroke,
+ * whose counts the lesion service sets with `setShownRoiVoxels`).
+ */
+function notify(seriesKey: string, reader: Reader, count = true): void {
+  if (count && viewerStore.get().seriesKey === seriesKey && shownSegmentationId === roiSegmentationId(seriesKey, reader)) {
+    viewerStore.set({ roiVoxels: roiVoxelCount(seriesKey, reader) });
   }
-  for (const l of listeners) l(seriesKey);
+  for (const l of listeners) l(seriesKey, reader);
+}
+
+/** The status bar's count of the ROI shown, from a count made elsewhere (the lesion service's worker). */
+export function setShownRoiVoxels(seriesKey: string, reader: Reader, voxels: number): void {
+  if (viewerStore.get().seriesKey === seriesKey && shownSegmentationId === roiSegmentationId(seriesKey, reader)) {
+    if (viewerStore.get().roiVoxels !== voxels) viewerStore.set({ roiVoxels: voxels });
+  }
 }
 
 // Edits by the segmentation tools (brush, scissors...) arrive as data-modified events.
-let pendingNotify: ReturnType<typeof setTimeout> | null = null;
+const pendingNotify = new Map<string, ReturnType<typeof setTimeout>>();
 eventTarget.addEventListener(csTools.Enums.Events.SEGMENTATION_DATA_MODIFIED, ((e: CustomEvent) => {
   const record = rois.get(e.detail?.segmentationId);
   if (!record) return;
-  if (pendingNotify) clearTimeout(pendingNotify);
-  pendingNotify = setTimeout(() => notify(record.seriesKey), 100);
+  const pending = pendingNotify.get(record.segmentationId);
+  if (pending) clearTimeout(pending);
+  pendingNotify.set(
+    record.segmentationId,
+    setTimeout(() => {
+      pendingNotify.delete(record.segmentationId);
+      notify(record.seriesKey, record.reader, false);
+    }, 100),
+  );
 }) as EventListener);
 
-export function onRoiChange(listener: (seriesKey: string) => void): () => void {
+export function onRoiChange(listener: (seriesKey: string, reader: Reader) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }

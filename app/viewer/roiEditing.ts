@@ -89,12 +89,43 @@ export function installRoiTools(): boolean {
   g.addToolInstance('RoiFreehand', csTools.PlanarFreehandROITool.toolName, { calculateStats: false, allowOpenContours: false });
   for (const name of ['RoiRectScissors', 'RoiCircleScissors', 'RoiSphereScissors', 'RoiFreehand']) g.setToolPassive(name);
 
+  window.addEventListener('pointerdown', onPointerDown, true);
+  window.addEventListener('pointerup', onPointerUp, true);
+  window.addEventListener('pointercancel', onPointerUp, true);
   eventTarget.addEventListener(csTools.Enums.Events.ANNOTATION_COMPLETED, onAnnotationCompleted as EventListener);
   eventTarget.addEventListener(csTools.Enums.Events.SEGMENTATION_DATA_MODIFIED, () => notifyHistory());
   onKeyCommand('undo', undo);
   onKeyCommand('redo', redo);
   window.addEventListener('keydown', onBracket);
   return true;
+}
+
+// ---- strokes in progress ------------------------------------------------------------
+// While the left button is down on a viewport with an ROI tool, other work (statistics,
+// surfaces, autosave) waits for the stroke to end, so painting keeps every frame.
+
+let drawing = false;
+const drawEndListeners = new Set<() => void>();
+
+function onPointerDown(e: PointerEvent): void {
+  if (e.button !== 0 || !String(viewerStore.get().tool).startsWith('Roi')) return;
+  if ((e.target as Element | null)?.closest?.('.viewport-grid')) drawing = true;
+}
+
+function onPointerUp(): void {
+  if (!drawing) return;
+  drawing = false;
+  for (const l of drawEndListeners) l();
+}
+
+/** Whether an ROI stroke is in progress (left button down on a viewport). */
+export function isDrawing(): boolean {
+  return drawing;
+}
+
+export function onDrawingEnd(listener: () => void): () => void {
+  drawEndListeners.add(listener);
+  return () => drawEndListeners.delete(listener);
 }
 
 function isTyping(target: EventTarget | null): boolean {
