@@ -335,7 +335,10 @@ class BlockDecomposition {
   private readonly s: Float64Array;
   private readonly s4: Float64Array;
   private readonly pending = new Int32Array(4);
-  /** x pass: c1[bx * (y + ny * z) + x - x0], for the lines (y, z) marked in lineDone */
+  /**
+   * x pass of the plane being filtered along y: c1[bx * y + x - x0], for the lines y marked
+   * in lineDone (a plane's x lines serve only its own y pass)
+   */
   private readonly c1: Float64Array;
   private readonly lineDone: Uint8Array;
   /** y pass: c2[bx * (y - y0 + by * z) + x - x0], for the planes z marked in planeDone */
@@ -366,8 +369,8 @@ class BlockDecomposition {
     const len = Math.max(...size);
     this.s = new Float64Array(len);
     this.s4 = new Float64Array(4 * len);
-    this.c1 = new Float64Array(this.bx * this.ny * this.nz);
-    this.lineDone = new Uint8Array(this.ny * this.nz);
+    this.c1 = new Float64Array(this.bx * this.ny);
+    this.lineDone = new Uint8Array(this.ny);
     this.c2 = new Float64Array(this.bx * this.by * this.nz);
     this.planeDone = new Uint8Array(this.nz);
   }
@@ -423,11 +426,12 @@ class BlockDecomposition {
     this.planeDone[z] = 1;
     const { bx, by, ny, y0, y1, c1, c2, s4 } = this;
     const [yl, yh] = this.yw;
+    this.lineDone.fill(0);
     this.xLines(z, yl, yh);
     let xi = 0;
     for (; xi + 4 <= bx; xi += 4) {
       for (let y = yl; y <= yh; y++) {
-        const o = bx * (y + ny * z) + xi;
+        const o = bx * y + xi;
         s4[4 * y] = c1[o];
         s4[4 * y + 1] = c1[o + 1];
         s4[4 * y + 2] = c1[o + 2];
@@ -451,7 +455,7 @@ class BlockDecomposition {
     const { bx, by, ny, y0, y1, c1, c2, s } = this;
     let [l, h] = this.yw;
     for (;;) {
-      for (let y = l; y <= h; y++) s[y] = c1[bx * (y + ny * z) + xi];
+      for (let y = l; y <= h; y++) s[y] = c1[bx * y + xi];
       if (coefficientsInWindow(s, ny, l, h, y0, y1, this.m2)) break;
       l = 0;
       h = ny - 1;
@@ -466,16 +470,15 @@ class BlockDecomposition {
     const [xl, xh] = this.xw;
     let k = 0;
     for (let y = ya; y <= yb; y++) {
-      const line = y + ny * z;
-      if (lineDone[line]) continue;
-      lineDone[line] = 1;
-      pending[k++] = line;
+      if (lineDone[y]) continue;
+      lineDone[y] = 1;
+      pending[k++] = y;
       if (k < 4) continue;
       k = 0;
-      const b0 = nx * pending[0];
-      const b1 = nx * pending[1];
-      const b2 = nx * pending[2];
-      const b3 = nx * pending[3];
+      const b0 = nx * (pending[0] + ny * z);
+      const b1 = nx * (pending[1] + ny * z);
+      const b2 = nx * (pending[2] + ny * z);
+      const b3 = nx * (pending[3] + ny * z);
       for (let x = xl; x <= xh; x++) {
         const o = 4 * x;
         s4[o] = data[b0 + x];
@@ -489,15 +492,15 @@ class BlockDecomposition {
           const o = bx * pending[q] - x0;
           for (let x = x0; x <= x1; x++) c1[o + x] = s4[4 * x + q];
         }
-      } else for (let q = 0; q < 4; q++) this.xLine(pending[q]);
+      } else for (let q = 0; q < 4; q++) this.xLine(pending[q], z);
     }
-    for (let q = 0; q < k; q++) this.xLine(pending[q]);
+    for (let q = 0; q < k; q++) this.xLine(pending[q], z);
   }
 
-  /** One x line alone: its window, else the whole line. */
-  private xLine(line: number): void {
-    const { nx, x0, x1, bx, c1, s, data } = this;
-    const base = nx * line;
+  /** One x line (y, z) alone: its window, else the whole line. */
+  private xLine(y: number, z: number): void {
+    const { nx, ny, x0, x1, bx, c1, s, data } = this;
+    const base = nx * (y + ny * z);
     let [l, h] = this.xw;
     for (;;) {
       s.set(data.subarray(base + l, base + h + 1), l);
@@ -506,7 +509,7 @@ class BlockDecomposition {
       l = 0;
       h = nx - 1;
     }
-    const o = bx * line - x0;
+    const o = bx * y - x0;
     for (let x = x0; x <= x1; x++) c1[o + x] = s[x];
   }
 }

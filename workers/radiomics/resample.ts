@@ -244,6 +244,9 @@ function bsplineResample(input: Volume, out: Geometry, normalization: Normalizat
   const ix = new Int32Array(4);
   const iy = new Int32Array(4);
   const iz = new Int32Array(4);
+  // per (ky, kx): wx wy (the exact value of (1 * wx) * wy) and the coefficient's in-plane index
+  const wxy = new Float64Array(16);
+  const ixy = new Int32Array(16);
   let o = 0;
   for (let k = 0; k < onz; k++)
     for (let j = 0; j < ony; j++) {
@@ -264,17 +267,19 @@ function bsplineResample(input: Volume, out: Geometry, normalization: Normalizat
           iy[t] = bx * (mirror(sy + t, iny) - blo[1]);
           iz[t] = plane * (mirror(sz + t, inz) - blo[2]);
         }
-        // EvaluateAtContinuousIndexInternal: p = ix + 4 iy + 16 iz, w = ((1 * wx) * wy) * wz
+        // EvaluateAtContinuousIndexInternal: p = ix + 4 iy + 16 iz, w = ((1 * wx) * wy) * wz,
+        // the 64 terms added in that order
+        for (let ky = 0; ky < 4; ky++)
+          for (let kx = 0; kx < 4; kx++) {
+            wxy[4 * ky + kx] = w[kx] * w[4 + ky];
+            ixy[4 * ky + kx] = ix[kx] + iy[ky];
+          }
         let v = 0.0;
-        for (let kz = 0; kz < 4; kz++)
-          for (let ky = 0; ky < 4; ky++)
-            for (let kx = 0; kx < 4; kx++) {
-              let ww = 1.0;
-              ww *= w[kx];
-              ww *= w[4 + ky];
-              ww *= w[8 + kz];
-              v += ww * c[ix[kx] + iy[ky] + iz[kz]];
-            }
+        for (let kz = 0; kz < 4; kz++) {
+          const wz = w[8 + kz];
+          const zo = iz[kz];
+          for (let q = 0; q < 16; q++) v += wxy[q] * wz * c[ixy[q] + zo];
+        }
         values[o] = v;
       }
     }

@@ -88,8 +88,161 @@ function glcmWeight(angle: Offset, spacingZyx: readonly number[], norm: NonNulla
   }
 }
 
-/** The normalised GLCMs of a binned crop (PyRadiomics's P_glcm, angle-major). */
+/** The normalised GLCMs of a binned crop (PyRadiomics's P_glcm, angle-major), dense. */
 export function glcmMatrix(roi: BinnedRoi, settings: TextureSettings): GlcmMatrix {
+  return denseOf(glcmCells(roi, settings));
+}
+
+/**
+ * The nonzero cells of the normalised GLCMs, matrix by matrix, each in row-major order: with
+ * many grey levels the matrices are mostly zeros, and a zero cell adds exactly nothing to
+ * any feature's sum, so everything runs on these lists.
+ */
+export interface GlcmCells {
+  levels: Float64Array;
+  ng: number;
+  count: number;
+  angles: Offset[];
+  /** matrix a's cells are [start[a], start[a + 1]) */
+  start: Int32Array;
+  /** level indices and p(i, j) of each cell */
+  ci: Int32Array;
+  cj: Int32Array;
+  cp: Float64Array;
+}
+
+/**
+ * glcmCells: per angle the (i, j) pairs of the ROI are keyed i n + j (and j n + i for the
+ * symmetrical GLCM) and counted; the distinct keys, in increasing order, are the cells in
+ * row-major order. Counts and totals are integers, so p = count / total is the dense
+ * computation's value. Merged angles (weightingNorm) and an angle without any pair (its
+ * matrix is NaN) take the dense path.
+ */
+export function glcmCells(roi: BinnedRoi, settings: TextureSettings): GlcmCells {
+  if (settings.weightingNorm !== null) return cellsOf(denseGlcm(roi, settings));
+  const [nx, ny, nz] = roi.size;
+  const allAngles = generateAngles(roi.size, { distances: settings.distances, force2D: settings.force2D, force2Ddimension: settings.force2Ddimension, bidirectional: false });
+  const n = roi.grayLevels.length;
+  const nn = n * n;
+  const idx = levelIndexImage(roi);
+  const { count: nv, index, x: vx, y: vy, z: vz, level } = roiVoxels(idx, roi.size);
+  const sym = settings.symmetricalGLCM;
+  const keyCount = (sym ? 2 : 1) * nv;
+  // counts per key, and the keys met (distinct), when n x n counters are affordable; else sorted keys
+  const counts = nn <= 1 << 22 ? new Int32Array(nn) : null;
+  const keys = nn < 2 ** 31 ? new Int32Array(keyCount) : new Float64Array(keyCount);
+  const kept: Offset[] = [];
+  // at most one cell per key
+  const start = new Int32Array(allAngles.length + 1);
+  const ci = new Int32Array(allAngles.length * keyCount);
+  const cj = new Int32Array(ci.length);
+  const cp = new Float64Array(ci.length);
+  let cells = 0;
+  for (const angle of allAngles) {
+    const [dz, dy, dx] = angle;
+    const off = linearOffset(angle, roi.size);
+    let total = 0;
+    let k = 0;
+    for (let r = 0; r < nv; r++) {
+      const x = vx[r] + dx;
+      const y = vy[r] + dy;
+      const z = vz[r] + dz;
+      if (x < 0 || x >= nx || y < 0 || y >= ny || z < 0 || z >= nz) continue;
+      const lj = idx[index[r] + off];
+      if (lj < 0) continue;
+      const li = level[r];
+      const a = li * n + lj;
+      const b = lj * n + li;
+      if (counts) {
+        if (counts[a]++ === 0) keys[k++] = a;
+        if (sym && counts[b]++ === 0) keys[k++] = b;
+      } else {
+        keys[k++] = a;
+        if (sym) keys[k++] = b;
+      }
+      total += sym ? 2 : 1;
+    }
+    if (total === 0) {
+      if (allAngles.length === 1) return cellsOf(denseGlcm(roi, settings)); // the one matrix is NaN
+      continue; // angles without any pair are dropped
+    }
+    if (counts && nn <= 8 * k) {
+      // dense enough: walk the counters in order
+      for (let key = 0; key < nn; key++) {
+        const c = counts[key];
+        if (c === 0) continue;
+        counts[key] = 0;
+        const i = Math.floor(key / n);
+        ci[cells] = i;
+        cj[cells] = key - i * n;
+        cp[cells++] = c / total;
+      }
+    } else {
+      const sorted = keys.subarray(0, k).sort();
+      for (let a = 0; a < k; ) {
+        const key = sorted[a];
+        let c: number;
+        if (counts) {
+          c = counts[key];
+          counts[key] = 0;
+          a++;
+        } else {
+          let b = a + 1;
+          while (b < k && sorted[b] === key) b++;
+          c = b - a;
+          a = b;
+        }
+        const i = Math.floor(key / n);
+        ci[cells] = i;
+        cj[cells] = key - i * n;
+        cp[cells++] = c / total;
+      }
+    }
+    kept.push(angle);
+    start[kept.length] = cells;
+  }
+  return {
+    levels: Float64Array.from(roi.grayLevels),
+    ng: roi.ng,
+    count: kept.length,
+    angles: kept,
+    start: start.subarray(0, kept.length + 1),
+    ci: ci.subarray(0, cells),
+    cj: cj.subarray(0, cells),
+    cp: cp.subarray(0, cells),
+  };
+}
+
+/** The cells of dense matrices (p != 0, NaN included), row-major. */
+function cellsOf(m: GlcmMatrix): GlcmCells {
+  const n = m.levels.length;
+  const start = new Int32Array(m.count + 1);
+  const ci: number[] = [];
+  const cj: number[] = [];
+  const cp: number[] = [];
+  for (let a = 0; a < m.count; a++) {
+    for (let i = 0, o = a * n * n; i < n; i++)
+      for (let j = 0; j < n; j++, o++) {
+        if (m.p[o] === 0) continue;
+        ci.push(i);
+        cj.push(j);
+        cp.push(m.p[o]);
+      }
+    start[a + 1] = ci.length;
+  }
+  return { levels: m.levels, ng: m.ng, count: m.count, angles: m.angles, start, ci: Int32Array.from(ci), cj: Int32Array.from(cj), cp: Float64Array.from(cp) };
+}
+
+/** Dense matrices from cells. */
+function denseOf(c: GlcmCells): GlcmMatrix {
+  const n = c.levels.length;
+  const p = new Float64Array(c.count * n * n);
+  for (let a = 0; a < c.count; a++) for (let k = c.start[a]; k < c.start[a + 1]; k++) p[(a * n + c.ci[k]) * n + c.cj[k]] = c.cp[k];
+  return { levels: c.levels, ng: c.ng, count: c.count, angles: c.angles, p };
+}
+
+/** The dense computation (cmatrices.c calculate_glcm, then glcm._calculateMatrix), for merged angles. */
+function denseGlcm(roi: BinnedRoi, settings: TextureSettings): GlcmMatrix {
   const [nx, ny, nz] = roi.size;
   const allAngles = generateAngles(roi.size, { distances: settings.distances, force2D: settings.force2D, force2Ddimension: settings.force2Ddimension, bidirectional: false });
   const na = allAngles.length;
@@ -159,15 +312,16 @@ export function glcmMatrix(roi: BinnedRoi, settings: TextureSettings): GlcmMatri
 }
 
 /**
- * One normalised matrix with PyRadiomics's coefficients (glcm._calculateCoefficients).
- * Its nonzero cells are also listed in row-major order: a cell with p = 0 adds exactly
- * nothing to any sum p(i,j) f(i,j), so the sums run over these cells only, in numpy's
- * order, which keeps the cost proportional to the pairs that occur, not to Ng^2.
+ * One normalised matrix with PyRadiomics's coefficients (glcm._calculateCoefficients),
+ * from its nonzero cells in row-major order: a cell with p = 0 adds exactly nothing to any
+ * sum p(i,j) f(i,j), so the sums run over these cells only, in numpy's order, which keeps
+ * the cost proportional to the pairs that occur, not to Ng^2.
  */
 interface AngleMatrix {
-  /** dense matrix and its offset (MCC) */
-  p: Float64Array;
-  o: number;
+  /** the cells of this matrix: [c0, c1) of the lists */
+  cells: GlcmCells;
+  c0: number;
+  c1: number;
   /** grey levels (true bin values) */
   lv: Float64Array;
   /** nonzero cells: level indices and p(i,j) */
@@ -183,15 +337,20 @@ interface AngleMatrix {
   /** p_{x-y}(k), k = 0..Ng-1 */
   pxSuby: Float64Array;
   hxy: number;
+  /** computed on first use */
+  sums?: CellSums;
+  logs?: MarginalLogs | null;
 }
 
-function angleMatrix(p: Float64Array, o: number, lv: Float64Array, ng: number): AngleMatrix {
+function angleMatrix(cells: GlcmCells, a: number): AngleMatrix {
+  const lv = cells.levels;
+  const ng = cells.ng;
   const n = lv.length;
-  let cells = 0;
-  for (let k = 0; k < n * n; k++) if (p[o + k] !== 0) cells++;
-  const cellI = new Int32Array(cells);
-  const cellJ = new Int32Array(cells);
-  const cellP = new Float64Array(cells);
+  const c0 = cells.start[a];
+  const c1 = cells.start[a + 1];
+  const cellI = cells.ci.subarray(c0, c1);
+  const cellJ = cells.cj.subarray(c0, c1);
+  const cellP = cells.cp.subarray(c0, c1);
   const px = new Float64Array(n);
   const py = new Float64Array(n);
   const pxAddy = new Float64Array(2 * ng - 1);
@@ -199,31 +358,172 @@ function angleMatrix(p: Float64Array, o: number, lv: Float64Array, ng: number): 
   let ux = 0;
   let uy = 0;
   let hxy = 0;
-  for (let i = 0, c = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const v = p[o + i * n + j];
-      if (v === 0) continue;
-      cellI[c] = i;
-      cellJ[c] = j;
-      cellP[c++] = v;
-      px[i] += v;
-      py[j] += v;
-      ux += lv[i] * v;
-      uy += lv[j] * v;
-      pxAddy[lv[i] + lv[j] - 2] += v;
-      pxSuby[Math.abs(lv[i] - lv[j])] += v;
-      hxy -= v * Math.log2(v + EPS);
-    }
+  for (let c = 0; c < cellP.length; c++) {
+    const i = cellI[c];
+    const j = cellJ[c];
+    const v = cellP[c];
+    px[i] += v;
+    py[j] += v;
+    ux += lv[i] * v;
+    uy += lv[j] * v;
+    pxAddy[lv[i] + lv[j] - 2] += v;
+    pxSuby[Math.abs(lv[i] - lv[j])] += v;
+    hxy -= v * Math.log2(v + EPS);
   }
-  return { p, o, lv, cellI, cellJ, cellP, px, py, ux, uy, pxAddy, pxSuby, hxy };
+  return { cells, c0, c1, lv, cellI, cellJ, cellP, px, py, ux, uy, pxAddy, pxSuby, hxy };
 }
 
-/** sum over the cells of p(i,j) f(i, j), i and j the grey levels */
-function sumP(m: AngleMatrix, f: (i: number, j: number) => number): number {
-  const { cellI, cellJ, cellP, lv } = m;
-  let s = 0;
-  for (let c = 0; c < cellP.length; c++) s += cellP[c] * f(lv[cellI[c]], lv[cellJ[c]]);
-  return s;
+/**
+ * The sums over the cells the features take, sum p(i,j) f(i,j) with i, j the grey levels,
+ * all in one pass; each is added in cell order with the expression its feature states.
+ */
+interface CellSums {
+  /** f = i j */
+  autocorrelation: number;
+  /** t = i + j - mu_x - mu_y: f = t^4, t^3, t^2 */
+  prominence: number;
+  shade: number;
+  tendency: number;
+  /** f = (i - j)^2 */
+  contrast: number;
+  /** f = (i - mu_x)^2, (j - mu_y)^2 */
+  varX: number;
+  varY: number;
+  /** p (i - mu_x) (j - mu_y), multiplied left to right */
+  coVar: number;
+  /** f = p */
+  energy: number;
+  maxP: number;
+}
+
+function cellSums(m: AngleMatrix): CellSums {
+  if (m.sums) return m.sums;
+  const { cellI, cellJ, cellP, lv, ux, uy } = m;
+  let autocorrelation = 0, prominence = 0, shade = 0, tendency = 0, contrast = 0;
+  let varX = 0, varY = 0, coVar = 0, energy = 0, maxP = 0;
+  for (let c = 0; c < cellP.length; c++) {
+    const p = cellP[c];
+    const i = lv[cellI[c]];
+    const j = lv[cellJ[c]];
+    autocorrelation += p * (i * j);
+    const t = i + j - ux - uy;
+    const t2 = t * t;
+    prominence += p * (t2 * t2);
+    shade += p * (t2 * t);
+    tendency += p * t2;
+    contrast += p * ((i - j) * (i - j));
+    const dx = i - ux;
+    const dy = j - uy;
+    varX += p * (dx * dx);
+    varY += p * (dy * dy);
+    coVar += p * dx * dy;
+    energy += p * p;
+    if (p > maxP || Number.isNaN(p)) maxP = p;
+  }
+  m.sums = { autocorrelation, prominence, shade, tendency, contrast, varX, varY, coVar, energy, maxP };
+  return m.sums;
+}
+
+/**
+ * log2(px(i) py(j) + eps) for the nonzero marginals, which a matrix has few distinct values
+ * of: the logarithm is taken once per pair of distinct values (table[row[i] * cols + col[j]]).
+ * Null when a marginal is NaN (an empty merged matrix).
+ */
+interface MarginalLogs {
+  row: Int32Array;
+  col: Int32Array;
+  cols: number;
+  table: Float64Array;
+  /** the distinct px and py values */
+  ux: Float64Array;
+  uy: Float64Array;
+}
+
+function marginalLogs(m: AngleMatrix): MarginalLogs | null {
+  if (m.logs !== undefined) return m.logs;
+  const { px, py } = m;
+  const n = px.length;
+  const row = new Int32Array(n);
+  const col = new Int32Array(n);
+  const ux = distinctNonzero(px, row);
+  const uy = distinctNonzero(py, col);
+  if (!ux || !uy) return (m.logs = null);
+  const cols = uy.length;
+  const table = new Float64Array(ux.length * cols);
+  for (let a = 0; a < ux.length; a++) for (let b = 0; b < cols; b++) table[a * cols + b] = Math.log2(ux[a] * uy[b] + EPS);
+  return (m.logs = { row, col, cols, table, ux, uy });
+}
+
+/** The distinct nonzero values of v (in order of appearance), index[i] = v[i]'s among them; null when one is NaN. */
+function distinctNonzero(v: Float64Array, index: Int32Array): Float64Array | null {
+  const seen = new Map<number, number>();
+  const values: number[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === 0) continue;
+    if (Number.isNaN(x)) return null;
+    let k = seen.get(x);
+    if (k === undefined) {
+      k = values.length;
+      seen.set(x, k);
+      values.push(x);
+    }
+    index[i] = k;
+  }
+  return Float64Array.from(values);
+}
+
+/** HXY1 = -sum p(i,j) log2(px(i) py(j) + eps), over the cells */
+function hxy1Of(m: AngleMatrix): number {
+  const { cellI, cellJ, cellP, px, py } = m;
+  const logs = marginalLogs(m);
+  let hxy1 = 0;
+  if (!logs) {
+    for (let c = 0; c < cellP.length; c++) hxy1 -= cellP[c] * Math.log2(px[cellI[c]] * py[cellJ[c]] + EPS);
+    return hxy1;
+  }
+  const { row, col, cols, table } = logs;
+  // a nonzero cell has nonzero marginals
+  for (let c = 0; c < cellP.length; c++) hxy1 -= cellP[c] * table[row[cellI[c]] * cols + col[cellJ[c]]];
+  return hxy1;
+}
+
+/**
+ * HXY2 = -sum_i sum_j px(i) py(j) log2(px(i) py(j) + eps), over px(i) != 0 and
+ * px(i) py(j) != 0, i-major; each term from the table of distinct values.
+ */
+function hxy2Of(m: AngleMatrix): number {
+  const { px, py } = m;
+  const n = px.length;
+  const logs = marginalLogs(m);
+  let hxy2 = 0;
+  if (!logs) {
+    for (let i = 0; i < n; i++) {
+      if (px[i] === 0) continue;
+      for (let j = 0; j < n; j++) {
+        const pxpy = px[i] * py[j];
+        if (pxpy !== 0) hxy2 -= pxpy * Math.log2(pxpy + EPS);
+      }
+    }
+    return hxy2;
+  }
+  const { row, col, cols, table, ux, uy } = logs;
+  // the terms of each pair of distinct values; a zero product adds nothing (subtracting +0)
+  const terms = new Float64Array(table.length);
+  for (let a = 0; a < ux.length; a++)
+    for (let b = 0; b < cols; b++) {
+      const pxpy = ux[a] * uy[b];
+      terms[a * cols + b] = pxpy !== 0 ? pxpy * table[a * cols + b] : 0;
+    }
+  const js: number[] = [];
+  for (let j = 0; j < n; j++) if (py[j] !== 0) js.push(col[j]); // py(j) = 0: a zero product
+  const colTerm = Int32Array.from(js);
+  for (let i = 0; i < n; i++) {
+    if (px[i] === 0) continue;
+    const base = row[i] * cols;
+    for (let c = 0; c < colTerm.length; c++) hxy2 -= terms[base + colTerm[c]];
+  }
+  return hxy2;
 }
 
 function entropy(v: Float64Array): number {
@@ -241,8 +541,10 @@ function entropy(v: Float64Array): number {
  * and columns, i.e. exact zero eigenvalues, as LAPACK's balancing isolates them.
  */
 function mccOfMatrix(c: AngleMatrix): number {
-  const { p, o } = c;
   const n = c.lv.length;
+  const p = new Float64Array(n * n);
+  const o = 0;
+  for (let k = 0; k < c.cellP.length; k++) p[c.cellI[k] * n + c.cellJ[k]] = c.cellP[k];
   if (Number.isNaN(c.px[0])) return NaN; // an empty merged matrix
   const active: number[] = [];
   for (let i = 0; i < n; i++) if (c.px[i] > 0) active.push(i);
@@ -280,40 +582,25 @@ type AngleFeature = (m: AngleMatrix, ng: number) => number;
 /** One function per feature, evaluated on one matrix (angle). */
 const perAngle: Record<string, AngleFeature> = {
   // Autocorrelation = sum p(i,j) i j
-  Autocorrelation: (m) => sumP(m, (i, j) => i * j),
+  Autocorrelation: (m) => cellSums(m).autocorrelation,
   // JointAverage = mu_x = sum p(i,j) i
   JointAverage: (m) => m.ux,
   // ClusterProminence = sum (i + j - mu_x - mu_y)^4 p(i,j)
   // (numpy's ** 4 calls C pow; products differ from it by an ulp or two and V8's Math.pow is slow)
-  ClusterProminence: (m) =>
-    sumP(m, (i, j) => {
-      const t = i + j - m.ux - m.uy;
-      const t2 = t * t;
-      return t2 * t2;
-    }),
+  ClusterProminence: (m) => cellSums(m).prominence,
   // ClusterShade = sum (i + j - mu_x - mu_y)^3 p(i,j)
-  ClusterShade: (m) =>
-    sumP(m, (i, j) => {
-      const t = i + j - m.ux - m.uy;
-      return t * t * t;
-    }),
+  ClusterShade: (m) => cellSums(m).shade,
   // ClusterTendency = sum (i + j - mu_x - mu_y)^2 p(i,j)
-  ClusterTendency: (m) =>
-    sumP(m, (i, j) => {
-      const t = i + j - m.ux - m.uy;
-      return t * t;
-    }),
+  ClusterTendency: (m) => cellSums(m).tendency,
   // Contrast = sum (i - j)^2 p(i,j)
-  Contrast: (m) => sumP(m, (i, j) => (i - j) * (i - j)),
+  Contrast: (m) => cellSums(m).contrast,
   // Correlation = (sum p(i,j) i j - mu_x mu_y) / (sigma_x sigma_y); 1 when sigma_x sigma_y = 0
   Correlation: (m) => {
-    const sigx = Math.sqrt(sumP(m, (i) => (i - m.ux) * (i - m.ux)));
-    const sigy = Math.sqrt(sumP(m, (_i, j) => (j - m.uy) * (j - m.uy)));
+    const sums = cellSums(m);
+    const sigx = Math.sqrt(sums.varX);
+    const sigy = Math.sqrt(sums.varY);
     if (sigx * sigy === 0) return 1;
-    const { cellI, cellJ, cellP, lv } = m;
-    let corm = 0;
-    for (let c = 0; c < cellP.length; c++) corm += cellP[c] * (lv[cellI[c]] - m.ux) * (lv[cellJ[c]] - m.uy);
-    return corm / (sigx * sigy + EPS);
+    return sums.coVar / (sigx * sigy + EPS);
   },
   // DifferenceAverage = sum_k k p_{x-y}(k)
   DifferenceAverage: (m) => differenceAverage(m),
@@ -327,46 +614,51 @@ const perAngle: Record<string, AngleFeature> = {
     return s;
   },
   // JointEnergy = sum p(i,j)^2
-  JointEnergy: (m) => {
-    let s = 0;
-    for (let c = 0; c < m.cellP.length; c++) s += m.cellP[c] * m.cellP[c];
-    return s;
-  },
+  JointEnergy: (m) => cellSums(m).energy,
   // JointEntropy = HXY = -sum p(i,j) log2(p(i,j) + eps)
   JointEntropy: (m) => m.hxy,
   // Imc1 = (HXY - HXY1) / max(HX, HY), HXY1 = -sum p(i,j) log2(px(i) py(j) + eps); 0 when max(HX, HY) = 0
   Imc1: (m) => {
     const hx = entropy(m.px);
     const hy = entropy(m.py);
-    const { cellI, cellJ, cellP, px, py } = m;
-    let hxy1 = 0;
-    for (let c = 0; c < cellP.length; c++) hxy1 -= cellP[c] * Math.log2(px[cellI[c]] * py[cellJ[c]] + EPS);
+    const hxy1 = hxy1Of(m);
     const div = Math.max(hx, hy);
     return div !== 0 ? (m.hxy - hxy1) / div : 0;
   },
   // Imc2 = sqrt(1 - e^(-2 (HXY2 - HXY))), HXY2 = -sum px(i) py(j) log2(px(i) py(j) + eps); 0 when HXY2 = HXY
   Imc2: (m) => {
-    const { px, py } = m;
-    const n = px.length;
-    let hxy2 = 0;
-    for (let i = 0; i < n; i++) {
-      if (px[i] === 0) continue;
-      for (let j = 0; j < n; j++) {
-        const pxpy = px[i] * py[j];
-        if (pxpy !== 0) hxy2 -= pxpy * Math.log2(pxpy + EPS);
-      }
-    }
+    const hxy2 = hxy2Of(m);
     if (hxy2 === m.hxy) return 0;
     return Math.sqrt(1 - Math.pow(Math.E, -2 * (hxy2 - m.hxy)));
   },
   // Idm = sum_k p_{x-y}(k) / (1 + k^2)
-  Idm: (m) => sumK(m.pxSuby, (k) => 1 + k * k),
+  Idm: (m) => {
+    const v = m.pxSuby;
+    let s = 0;
+    for (let k = 0; k < v.length; k++) s += v[k] / (1 + k * k);
+    return s;
+  },
   // Idmn = sum_k p_{x-y}(k) / (1 + k^2 / Ng^2)
-  Idmn: (m, ng) => sumK(m.pxSuby, (k) => 1 + (k * k) / (ng * ng)),
+  Idmn: (m, ng) => {
+    const v = m.pxSuby;
+    let s = 0;
+    for (let k = 0; k < v.length; k++) s += v[k] / (1 + (k * k) / (ng * ng));
+    return s;
+  },
   // Id = sum_k p_{x-y}(k) / (1 + k)
-  Id: (m) => sumK(m.pxSuby, (k) => 1 + k),
+  Id: (m) => {
+    const v = m.pxSuby;
+    let s = 0;
+    for (let k = 0; k < v.length; k++) s += v[k] / (1 + k);
+    return s;
+  },
   // Idn = sum_k p_{x-y}(k) / (1 + k / Ng)
-  Idn: (m, ng) => sumK(m.pxSuby, (k) => 1 + k / ng),
+  Idn: (m, ng) => {
+    const v = m.pxSuby;
+    let s = 0;
+    for (let k = 0; k < v.length; k++) s += v[k] / (1 + k / ng);
+    return s;
+  },
   // InverseVariance = sum_{k>=1} p_{x-y}(k) / k^2
   InverseVariance: (m) => {
     let s = 0;
@@ -374,11 +666,7 @@ const perAngle: Record<string, AngleFeature> = {
     return s;
   },
   // MaximumProbability = max p(i,j)
-  MaximumProbability: (m) => {
-    let max = 0;
-    for (let c = 0; c < m.cellP.length; c++) if (m.cellP[c] > max || Number.isNaN(m.cellP[c])) max = m.cellP[c];
-    return max;
-  },
+  MaximumProbability: (m) => cellSums(m).maxP,
   // SumAverage = sum_k k p_{x+y}(k), k = 2..2Ng
   SumAverage: (m) => {
     let s = 0;
@@ -388,7 +676,7 @@ const perAngle: Record<string, AngleFeature> = {
   // SumEntropy = -sum_k p_{x+y}(k) log2(p_{x+y}(k) + eps)
   SumEntropy: (m) => entropy(m.pxAddy),
   // SumSquares = sum (i - mu_x)^2 p(i,j)
-  SumSquares: (m) => sumP(m, (i) => (i - m.ux) * (i - m.ux)),
+  SumSquares: (m) => cellSums(m).varX,
 };
 
 function differenceAverage(m: AngleMatrix): number {
@@ -397,20 +685,12 @@ function differenceAverage(m: AngleMatrix): number {
   return s;
 }
 
-/** sum_k v(k) / divisor(k) */
-function sumK(v: Float64Array, divisor: (k: number) => number): number {
-  let s = 0;
-  for (let k = 0; k < v.length; k++) s += v[k] / divisor(k);
-  return s;
-}
-
 /** Features of a GLCM set: per matrix, then nanmean over the matrices. */
-export function glcmFeatures(m: GlcmMatrix, enabled: readonly string[]): Record<string, number> {
+export function glcmFeatures(m: GlcmCells, enabled: readonly string[]): Record<string, number> {
   const names = featuresToCompute(glcmInfo, enabled);
   const n = m.levels.length;
-  const nn = n * n;
   const matrices: AngleMatrix[] = [];
-  for (let a = 0; a < m.count; a++) matrices.push(angleMatrix(m.p, a * nn, m.levels, m.ng));
+  for (let a = 0; a < m.count; a++) matrices.push(angleMatrix(m, a));
   const values = new Float64Array(m.count);
   const out: Record<string, number> = {};
   for (const name of names) {
@@ -439,4 +719,4 @@ function mean(v: Float64Array): number {
 
 /** TextureCompute for glcm. */
 export const computeGlcm: TextureCompute = (roi: BinnedRoi, settings: TextureSettings, enabled: readonly string[]) =>
-  glcmFeatures(glcmMatrix(roi, settings), enabled);
+  glcmFeatures(glcmCells(roi, settings), enabled);
