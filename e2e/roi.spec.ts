@@ -18,6 +18,8 @@ import type { Page } from '@playwright/test';
 import { dciodvfy } from '../workers/io/dicom/dciodvfy-support.ts';
 import { readNifti } from '../workers/io/nifti.ts';
 import { readNrrd } from '../workers/io/nrrd.ts';
+import { planDemoCohort } from '../workers/demo/index.ts';
+import { interpolateBetweenSlices } from '../workers/roi/interpolate.ts';
 import { expect, filesUnder, importFiles, openApp, python, SAMPLES, test } from './helpers.ts';
 
 const T1 = join(SAMPLES, 'ibsi-sts002-mr-t1-rtstruct');
@@ -61,6 +63,24 @@ async function selectReader(page: Page, reader: 1 | 2): Promise<void> {
   await page.getByTestId(`reader-${reader}`).click();
   await expect.poll(() => roiHook<{ reader: number }>(page, 'state()').then((s) => s.reader)).toBe(reader);
   await expect.poll(() => roiHook<Labels | null>(page, `labels(${reader})`).then((l) => l !== null)).toBe(true);
+}
+
+/** Shows the slice of voxel ijk in a viewport (8 screen pixels per voxel) and clicks its centre. */
+async function clickVoxel(page: Page, name: string, ijk: number[]): Promise<void> {
+  const xy = await page.evaluate(
+    ([n, v]) =>
+      (window as unknown as { __her2: { voxelToClient(n: string, v: number[], f: boolean): Promise<{ x: number; y: number } | null> } }).__her2.voxelToClient(
+        n as string,
+        v as number[],
+        true,
+      ),
+    [name, ijk] as const,
+  );
+  if (!xy) throw new Error(`voxel ${ijk} is not shown in the ${name} viewport`);
+  await page.mouse.move(xy.x, xy.y);
+  await page.mouse.down();
+  await page.waitForTimeout(400); // Cornerstone holds a mouse-down back while it waits for a double click
+  await page.mouse.up();
 }
 
 async function download(page: Page, testId: string, dir: string): Promise<string> {
@@ -117,21 +137,14 @@ print(json.dumps({'ps': ps, 'step': (z[-1] - z[0]) / (len(z) - 1)}))`,
 
   await page.getByTestId('tool-RoiBrush').click();
   await page.getByTestId('brush-shape').selectOption('sphere');
-  await page.getByTestId('brush-radius').fill(String(radius));
-  const xy = await page.evaluate(
-    ([v]) =>
-      (window as unknown as { __her2: { voxelToClient(n: string, v: number[], f: boolean): Promise<{ x: number; y: number } | null> } }).__her2.voxelToClient(
-        'axial',
-        v,
-        true,
-      ),
-    [centre] as const,
-  );
-  expect(xy).not.toBeNull();
-  await page.mouse.move(xy!.x, xy!.y);
-  await page.mouse.down();
-  await page.waitForTimeout(400); // Cornerstone holds a mouse-down back while it waits for a double click
-  await page.mouse.up();
+  await page.getByTestId('brush-radius').fill(String(radius - 1));
+  // ] grows the brush by 1 mm above 5 mm ([ shrinks it)
+  await page.getByTestId('brush-radius').blur(); // keys typed in a field are the field's
+  await page.keyboard.press(']');
+  await page.keyboard.press(']');
+  await page.keyboard.press('[');
+  await expect(page.getByTestId('brush-radius')).toHaveValue(String(radius));
+  await clickVoxel(page, 'axial', centre);
   await expect(page.getByTestId('roi-voxel-count')).toHaveText(String(want.size), { timeout: 30_000 });
   const got = await labels(page, 1);
   expect(new Set(got.indices)).toEqual(want);
@@ -278,4 +291,45 @@ test('a reload brings back the study and both readers’ ROIs', async ({ page })
   await selectReader(page, 2);
   expect(await labels(page, 2)).toEqual(before[2]);
   await expect(page.getByTestId('roi-voxel-count')).toHaveText(String(before[2].indices.length));
+});
+
+test('"Fill between slices" fills the slices between two drawn discs as the interpolation module does', async ({ page }) => {
+  await openT1(page);
+  await page.getByTestId('tool-RoiBrush').click();
+  await page.getByTestId('brush-shape').selectOption('circle');
+  await page.getByTestId('brush-radius').fill('4');
+  await clickVoxel(page, 'axial', [55, 44, 12]);
+  await expect(page.getByTestId('roi-voxel-count')).not.toHaveText('0');
+  await page.getByTestId('brush-radius').fill('8');
+  await clickVoxel(page, 'axial', [60, 48, 18]);
+  const before = await labels(page, 1);
+  await expect(page.getByTestId('roi-voxel-count')).toHaveText(String(before.indices.length));
+  const g = (await roiHook<Geometry>(page, 'geometry()'))!;
+  const n = g.size[0] * g.size[1] * g.size[2];
+  const expected = dense(before, n);
+  // (the discs overlap in projection, so every slice between keeps their intersection)
+  const result = interpolateBetweenSlices(expected, g.size as [number, number, number], g.spacing as [number, number, number], 1, 2);
+  expect(result.keySlices).toEqual([12, 18]);
+  expect(result.filledSlices).toEqual([13, 14, 15, 16, 17]);
+
+  await page.getByTestId('interpolate').click();
+  await expect(page.getByTestId('roi-voxel-count')).toHaveText(String(before.indices.length + result.addedVoxels), { timeout: 30_000 });
+  expect(dense(await labels(page, 1), n)).toEqual(expected);
+  // one undoable step
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('roi-voxel-count')).toHaveText(String(before.indices.length));
+});
+
+test("the demo lesion's time-intensity curve and the type its generator intended", async ({ page }) => {
+  // The app opens on the demo study (seed 42, patient 0), its ground-truth mask as Reader 1's lesion.
+  const intended = planDemoCohort({ seed: 42 })[0].tic;
+  await page.goto('/');
+  await page.waitForFunction(() => '__her2roi' in window);
+  await expect(page.getByTestId('roi-status')).toHaveAttribute('data-voxels', /^[1-9]/, { timeout: 120_000 });
+  const tic = page.getByTestId('tic');
+  await expect(tic).toHaveAttribute('data-type', String(intended), { timeout: 120_000 });
+  await expect(page.getByTestId('tic-chart').locator('.main-svg').first()).toBeVisible();
+  await expect(page.getByTestId('lesion-largest')).toHaveCount(1);
+  // ...and the 3D view shows the lesion's surface
+  await expect(page.getByTestId('viewport-3d')).toHaveAttribute('data-lesions', '1', { timeout: 60_000 });
 });
