@@ -281,7 +281,7 @@ export default function CohortPanel() {
               <thead>
                 <tr>
                   <th>id</th>
-                  <th title="DICOM">img</th>
+                  <th title="images: demo (regenerated from the seed) or an imported DICOM study">DICOM</th>
                   <th title="ROI reader 1 / reader 2">ROI</th>
                   <th title="features reader 1 / reader 2">feat.</th>
                   <th>TIC</th>

@@ -14,6 +14,7 @@ import {
   applyClinical,
   buildTrainingData,
   cohortClinicalCsv,
+  emptyCohort,
   generateSplit,
   type Cohort,
   type CohortPatient,
@@ -31,6 +32,7 @@ import { createBrowserExtractionPool } from '../../workers/radiomics/pool/browse
 import type { CohortCase, CohortInput } from '../../workers/radiomics/pool/pool.ts';
 import { parseParams, type ExtractionParams } from '../../workers/radiomics/settings.ts';
 import { getPhaseVolume } from '../import/studyService.ts';
+import { autosaveKey, loadRois } from '../lesion/roiAutosave.ts';
 import { appStore, startJob } from '../store/appStore.ts';
 import { createStore } from '../store/createStore.ts';
 import { getRoiMask } from '../viewer/roi.ts';
@@ -138,7 +140,7 @@ export async function openDemoCohort(size: 'subset' | 'full' = 'subset'): Promis
 /** Adds the DCE studies open in the workstation as patients (id = DICOM PatientID). */
 export async function addOpenStudies(): Promise<void> {
   const { studies, series } = appStore.get();
-  const cohort = cohortStore.get().cohort ?? (await import('../../workers/cohort/cohort.ts')).emptyCohort();
+  const cohort = cohortStore.get().cohort ?? emptyCohort();
   const have = new Set(cohort.patients.map((p) => p.id));
   const added: CohortPatient[] = [];
   for (const st of studies) {
@@ -147,10 +149,12 @@ export async function addOpenStudies(): Promise<void> {
     const id = st.patientId || st.key;
     if (have.has(id)) continue;
     have.add(id);
+    // the ROIs on screen, or saved by the Lesion tab for this series
+    const saved = (await loadRois(autosaveKey(dce.item.seriesInstanceUIDs)))?.readers.map((r) => r.reader) ?? [];
     added.push({
       id,
       source: { kind: 'study', studyInstanceUID: st.studyInstanceUID, seriesInstanceUID: dce.item.seriesInstanceUIDs[0] ?? null },
-      roi: { reader1: !!getRoiMask(dce.key, 1), reader2: !!getRoiMask(dce.key, 2) },
+      roi: { reader1: !!getRoiMask(dce.key, 1) || saved.includes(1), reader2: !!getRoiMask(dce.key, 2) || saved.includes(2) },
       clinical: null,
       split: null,
     });
@@ -190,7 +194,7 @@ export async function applyPendingClinical(): Promise<void> {
   if (!p) return;
   try {
     const imp = readClinical(p.text, p.source, p.mapping);
-    const base = cohortStore.get().cohort ?? (await import('../../workers/cohort/cohort.ts')).emptyCohort();
+    const base = cohortStore.get().cohort ?? emptyCohort();
     const next = applyClinical(base, imp);
     await setCohort(next);
     const n = imp.records.length;

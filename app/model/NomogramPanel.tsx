@@ -10,6 +10,8 @@ import { parseFeaturesCsv } from '../../workers/io/features-csv.ts';
 import type { ModelJson } from '../../workers/stats/model-json.ts';
 import { modelInputs, type PatientScore } from '../../workers/stats/model-worker-api.ts';
 import { initCohort } from '../cohort/cohortService.ts';
+import { extractFeatures, extractionStore, PAPER_PARAMS, paperParamsText } from '../features/extractionService.ts';
+import { appStore } from '../store/appStore.ts';
 import { useStore } from '../store/createStore.ts';
 import { computeTicFor, patientInputStore, setTypedClinical, useCurrentPatient, type CurrentPatient } from './currentPatient.ts';
 import { calibrationFigure, dcaFigure, f3, nomogramFigure, rocFigure } from './figures.ts';
@@ -134,6 +136,25 @@ function FeaturesLoader({ patient }: { patient: CurrentPatient }) {
   );
 }
 
+/** The Features tab's extraction with the study's defaults (phase 2, reader 1, the largest lesion, the study's params). */
+function ExtractNow({ patient }: { patient: CurrentPatient }) {
+  const running = useStore(extractionStore, (s) => s.running);
+  const error = useStore(extractionStore, (s) => s.error);
+  const go = async () => {
+    const paramsText = await paperParamsText();
+    const phases = appStore.get().series.find((e) => e.key === patient.seriesKey)?.phaseOrder.length ?? 1;
+    await extractFeatures({ seriesKey: patient.seriesKey, phase: Math.min(2, Math.max(0, phases - 1)), reader: 1, lesion: 1, paramsText, paramsName: PAPER_PARAMS });
+  };
+  return (
+    <>
+      <button className="small" onClick={() => void go().catch(() => undefined)} disabled={running} data-testid="nomogram-extract">
+        {running ? 'Extracting...' : 'Extract features (phase 2, reader 1, the study\'s params)'}
+      </button>
+      {error && !running && <span className="error">{error}</span>}
+    </>
+  );
+}
+
 function ScoreView({ model, patient, score }: { model: ModelJson; patient: CurrentPatient; score: PatientScore }) {
   const cutoff = model.models.nomogram.metrics.train.cutoff;
   const p = score.probability_nomogram;
@@ -223,7 +244,10 @@ export default function NomogramPanel() {
               ? `Patient '${patient.patientId}' lacks ${missingFeatures.length} feature(s) the model needs: ${missingFeatures.slice(0, 4).join(', ')}${missingFeatures.length > 4 ? ', ...' : ''}. Extract them with the model's parameters.`
               : `Patient '${patient.patientId}' has no features yet: draw or import the ROI, then "Extract features" (Features tab), or extract the cohort.`}
           </p>
-          <FeaturesLoader patient={patient} />
+          <div className="cohort-actions">
+            <ExtractNow patient={patient} />
+            <FeaturesLoader patient={patient} />
+          </div>
         </div>
       )}
       {patient && active && needs && needs.clinical.length > 0 && (missingClinical.length > 0 || patient.clinicalSource === 'typed') && <ClinicalForm patient={patient} needed={needs.clinical} />}
