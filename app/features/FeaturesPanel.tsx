@@ -49,7 +49,7 @@ function ResultTable() {
           <tbody>
             {shown.map(([name, value]) => (
               <tr key={name} data-testid="feature-row" data-feature={name} data-value={String(value)}>
-                <td>{name}</td>
+                <td className="name">{name}</td>
                 <td className="value">{String(value)}</td>
               </tr>
             ))}

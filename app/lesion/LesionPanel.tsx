@@ -201,7 +201,7 @@ function Exchange() {
   const busy = useStore(lesionStore, (s) => s.busy);
   const input = useRef<HTMLInputElement>(null);
   const entry = seriesKey ? getSeries(seriesKey) : undefined;
-  const rtstructs = entry?.item.annotations.filter((a) => a.kind === 'RTSTRUCT') ?? [];
+  const attached = entry?.item.annotations ?? [];
   const doExport = async (format: ExportFormat) => {
     const phase = Math.min(2, (entry?.phaseOrder.length ?? 1) - 1);
     const file = await exportRois(format, phase);
@@ -225,9 +225,15 @@ function Exchange() {
           }}
         />
       </label>
-      {rtstructs.map((a) => (
-        <button key={a.source} data-testid="rasterise-rtstruct" disabled={!!busy} title={`Fill ${a.roiNames.join(', ')} onto the image grid`} onClick={() => void rasteriseRtStruct(a.source)}>
-          Rasterise RTSTRUCT {a.label || a.roiNames.join(', ')}
+      {attached.map((a) => (
+        <button
+          key={a.source}
+          data-testid={a.kind === 'RTSTRUCT' ? 'rasterise-rtstruct' : 'load-attached-seg'}
+          disabled={!!busy}
+          title={a.kind === 'RTSTRUCT' ? `Fill ${a.roiNames.join(', ')} onto the image grid` : `Load the segments ${a.roiNames.join(', ')} of this SEG`}
+          onClick={() => void rasteriseRtStruct(a.source)}
+        >
+          {a.kind === 'RTSTRUCT' ? 'Rasterise RTSTRUCT' : 'Load SEG'} {a.label || a.roiNames.join(', ')}
         </button>
       ))}
       <span className="muted">Export:</span>

@@ -441,7 +441,7 @@ async function sourceFile(importId: string, name: string): Promise<{ name: strin
   return { name, bytes };
 }
 
-/** Rasterises an RTSTRUCT attached to the series (every ROI becomes a lesion). */
+/** Rasterises an RTSTRUCT attached to the series (every ROI becomes a lesion), or loads an attached SEG. */
 export async function rasteriseRtStruct(source: string): Promise<void> {
   const seriesKey = lesionStore.get().seriesKey;
   if (!seriesKey) return;

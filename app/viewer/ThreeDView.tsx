@@ -55,7 +55,8 @@ function volumeActor(v: Volume): { actor: ReturnType<typeof vtkVolume.newInstanc
   image.setOrigin([...s.origin]);
   image.setDirection(toCornerstoneDirection(s.direction) as unknown as mat3);
   image.getPointData().setScalars(vtkDataArray.newInstance({ name: 'scalars', numberOfComponents: 1, values: s.data }));
-  const r = robustRange(s.data, 0.5, 0.998);
+  // Transparent up to the 70th percentile (background, fat), faint above: the surfaces stay visible inside.
+  const r = robustRange(s.data, 0.7, 0.998);
   const mapper = vtkVolumeMapper.newInstance();
   mapper.setInputData(image);
   mapper.setSampleDistance(Math.min(...s.spacing) * 0.8);
@@ -66,7 +67,7 @@ function volumeActor(v: Volume): { actor: ReturnType<typeof vtkVolume.newInstanc
   ctf.addRGBPoint(r.upper, 1, 1, 1);
   const otf = vtkPiecewiseFunction.newInstance();
   otf.addPoint(r.lower, 0);
-  otf.addPoint(r.upper, 0.12);
+  otf.addPoint(r.upper, 0.05);
   actor.getProperty().setRGBTransferFunction(0, ctf);
   actor.getProperty().setScalarOpacity(0, otf);
   actor.getProperty().setInterpolationTypeToLinear();
