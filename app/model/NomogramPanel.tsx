@@ -213,7 +213,7 @@ export default function NomogramPanel() {
     ? { values: { ...patient.clinical, radscore: current.score.radscore }, points: current.score.points, totalPoints: current.score.total_points, probability: current.score.probability_nomogram }
     : null;
   const figs = useMemo(() => (active ? { roc: rocFigure(active), cal: calibrationFigure(active), dca: dcaFigure(active) } : null), [active]);
-  const nomo = useMemo(() => (active ? nomogramFigure(active, nomogramPatient, wide ? 2.5 : 7) : null), [active, wide, nomogramPatient?.totalPoints, nomogramPatient?.probability]); // eslint-disable-line react-hooks/exhaustive-deps
+  const nomo = useMemo(() => (active ? nomogramFigure(active, nomogramPatient, wide ? 2.5 : 6) : null), [active, wide, nomogramPatient?.totalPoints, nomogramPatient?.probability]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <div className={`model-panel${wide ? ' wide' : ''}`}>

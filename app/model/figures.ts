@@ -262,7 +262,7 @@ export function nomogramFigure(model: ModelJson, patient?: NomogramPatient | nul
   const sc = model.nomogram_scales;
   const maxTotal = sc.total_points.max;
   const totalX = (t: number) => (maxTotal > 0 ? (t / maxTotal) * sc.max_points : 0);
-  const rows: { title: string; ticks: { x: number; label: string }[]; mark?: number; markLabel?: string }[] = [];
+  const rows: { title: string; ticks: { x: number; label: string }[]; factor?: boolean; mark?: number; markLabel?: string }[] = [];
   rows.push({ title: 'Points', ticks: Array.from({ length: 11 }, (_, k) => ({ x: k * 10, label: String(k * 10) })) });
   for (const p of sc.predictors) {
     const title = VARIABLE_TITLES[p.name] ?? p.name;
@@ -277,6 +277,7 @@ export function nomogramFigure(model: ModelJson, patient?: NomogramPatient | nul
       rows.push({
         title,
         ticks: p.levels.map((l) => ({ x: l.points, label: levelLabel(p.name, l.level) })),
+        factor: true,
         mark: patient ? patient.points[p.name] : undefined,
         markLabel: patient ? `${title} = ${levelLabel(p.name, patient.values[p.name])}: ${patient.points[p.name].toFixed(1)} points` : undefined,
       });
@@ -303,11 +304,19 @@ export function nomogramFigure(model: ModelJson, patient?: NomogramPatient | nul
     const xs = row.ticks.map((t) => t.x);
     const lo = Math.min(...xs);
     const hi = Math.max(...xs);
-    // a label closer than labelGap points to the previous one is left out (its tick stays)
+    // labels need room (labelGap points per 2.5 characters): on a numeric axis a label too
+    // close to the previous one is left out (its tick stays); a factor keeps every level's
+    // label, below the axis when the previous one is too close
+    const room = (label: string) => labelGap * Math.max(1, label.length / 2.5);
     let last = -Infinity;
+    let lastLabel = '';
+    const below: boolean[] = [];
     const labels = row.ticks.map((t) => {
-      if (Math.abs(t.x - last) < labelGap) return '';
+      const close = Math.abs(t.x - last) < Math.max(room(t.label), room(lastLabel));
+      below.push(!!row.factor && close && !below[below.length - 1]);
+      if (close && !row.factor) return '';
       last = t.x;
+      lastLabel = t.label;
       return t.label;
     });
     data.push({ x: [lo, hi], y: [y, y], mode: 'lines', line: { color: '#333', width: 1.2 }, showlegend: false, hoverinfo: 'skip' });
@@ -317,7 +326,7 @@ export function nomogramFigure(model: ModelJson, patient?: NomogramPatient | nul
       text: labels,
       mode: 'text+markers',
       marker: { symbol: 'line-ns-open', size: 8, color: '#333', line: { width: 1.2 } },
-      textposition: 'top center',
+      textposition: below.map((b) => (b ? 'bottom center' : 'top center')),
       textfont: { size: 10, color: '#222' },
       showlegend: false,
       hoverinfo: 'skip',
