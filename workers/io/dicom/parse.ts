@@ -91,6 +91,18 @@ function userMessage(raw: string): string {
 export interface ParseOptions {
   /** stop after the pixel data element's header (scan); default true */
   untilPixelData?: boolean;
+  /**
+   * The size of the whole file when `buffer` holds only its first bytes (a header read
+   * from a prefix, see header-prefix.ts): native pixel data are checked against it.
+   */
+  fileSize?: number;
+}
+
+/** Whether the first bytes can start a DICOM file: the DICM prefix, or a bare data set. */
+export function looksLikeDicom(bytes: Uint8Array): boolean {
+  const part10 =
+    bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+  return part10 || guessBareTransferSyntax(bytes) !== undefined;
 }
 
 /**
@@ -137,13 +149,15 @@ export function parseDicomFile(name: string, buffer: ArrayBuffer | Uint8Array, o
     littleEndian: transferSyntaxUID !== TS.explicitBE,
     pixelElement,
   };
-  if (pixelElement) checkPixelDataInside(parsed, pixelElement);
+  if (pixelElement) checkPixelDataInside(parsed, pixelElement, opts.fileSize ?? parsed.bytes.length);
   return parsed;
 }
 
-/** Native pixel data must fit in the file; encapsulated fragments must be complete. */
-function checkPixelDataInside(f: ParsedFile, el: Element): void {
-  const size = f.bytes.length;
+/**
+ * Native pixel data must fit in the file (`size` bytes); encapsulated fragments must be
+ * complete (checked only when the whole file is at hand).
+ */
+function checkPixelDataInside(f: ParsedFile, el: Element, size: number): void {
   if (!el.hadUndefinedLength) {
     if (el.dataOffset + el.length > size) {
       throw new DicomFileError(
@@ -153,6 +167,7 @@ function checkPixelDataInside(f: ParsedFile, el: Element): void {
     }
     return;
   }
+  if (size > f.bytes.length) return;
   // Encapsulated: walk the items (tag FFFE,E000 + 4-byte length) up to the sequence delimiter.
   const fragments = listFragments(f, el);
   if (!fragments) throw new DicomFileError(f.name, 'the file is truncated: encapsulated pixel data end before the sequence delimiter');
