@@ -431,7 +431,7 @@ export function extractImageType(
   const derivedImages: Iterable<{ name: string; image: Volume; warnings?: string[] }> =
     imageType === 'Original'
       ? [{ name: 'original', image: p.image }]
-      : imageTypeFilter(imageType)(p.image, t.filterSettings, { mask, warn: (m) => warnings.push(m) });
+      : imageTypeFilter(imageType)(p.image, t.filterSettings, { mask, region: p.box, warn: (m) => warnings.push(m) });
   for (const derived of derivedImages) {
     check(hooks);
     if (derived.warnings) warnings.push(...derived.warnings);

@@ -47,7 +47,7 @@ function unsupported(name: string, why: string): ImageTypeFilter {
 const FILTERS: Readonly<Record<ImageTypeName, ImageTypeFilter>> = {
   Original: (image) => originalImage(image),
   LoG: (image, settings, context) => logImages(image, settings, context),
-  Wavelet: (image, settings) => waveletImages(image, settings),
+  Wavelet: (image, settings, context) => waveletImages(image, settings, context),
   Square: (image) => [squareImage(image)],
   SquareRoot: (image) => [squareRootImage(image)],
   Logarithm: (image) => [logarithmImage(image)],

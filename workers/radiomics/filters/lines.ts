@@ -51,6 +51,27 @@ export function forEachLineBlock(
   }
 }
 
+/**
+ * forEachLineBlock restricted to the lines whose lane index lies in [laneLo, laneHi] and
+ * whose group lies in [outerLo, outerHi].
+ */
+export function forEachLineBlockIn(
+  layout: LineLayout,
+  maxLanesPerBlock: number,
+  laneLo: number,
+  laneHi: number,
+  outerLo: number,
+  outerHi: number,
+  block: (start: number, lanes: number) => void,
+): void {
+  for (let o = outerLo; o <= outerHi; o++) {
+    for (let l0 = laneLo; l0 <= laneHi; l0 += maxLanesPerBlock) {
+      const lanes = Math.min(maxLanesPerBlock, laneHi + 1 - l0);
+      block(o * layout.outerStride + l0 * layout.laneStride, lanes);
+    }
+  }
+}
+
 /** tile[t * lanes + l] = src[start + l * laneStride + t * stride], for t < n, l < lanes. */
 export function gatherTile(
   src: VoxelArray,

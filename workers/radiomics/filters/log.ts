@@ -16,7 +16,7 @@
  */
 import type { Vec3, Volume } from '../../io/volume.ts';
 import { geometryOf, voxelCount } from '../../io/volume.ts';
-import { forEachLineBlock, gatherTile, lineLayout, maxLanes, scatterTile } from './lines.ts';
+import { forEachLineBlockIn, gatherTile, lineLayout, maxLanes, scatterTile } from './lines.ts';
 import type { DerivedImage, FilterContext, FilterSettings, SigmaSetting } from './types.ts';
 
 /** The coefficients of one 1-D recursive Gaussian pass (ITK's m_N*, m_D*, m_M*, m_BN*, m_BM*). */
@@ -177,10 +177,21 @@ export function dericheLines(outs: Float64Array, data: Float64Array, scratch: Fl
 /** Scratch tiles reused by every pass of one LoG computation. */
 interface Work { data: Float64Array; outs: Float64Array; scratch: Float64Array }
 
-/** One 1-D recursive Gaussian pass along `axis`: reads any array, stores float32 (as ITK does). */
-function recursivePass(src: ArrayLike<number>, dst: Float32Array, size: Vec3, axis: number, c: DericheCoefficients, work: Work): void {
+/** Inclusive index bounds per axis x, y, z. */
+type AxisRanges = [number, number][];
+
+/**
+ * One 1-D recursive Gaussian pass along `axis`: reads any array, stores float32 (as ITK
+ * does). Only the lines whose coordinates on the two other axes lie in `lines` are
+ * filtered (each of them whole, so with the whole pass's values).
+ */
+function recursivePass(src: ArrayLike<number>, dst: Float32Array, size: Vec3, axis: number, c: DericheCoefficients, work: Work, lines: AxisRanges): void {
   const layout = lineLayout(size, axis);
-  const lanesMax = Math.min(maxLanes(layout.n), layout.laneCount);
+  // lanes and groups run along these axes (lines.ts): x lines: y lanes, z groups; y lines: x, z; z lines: x, y
+  const laneAxis = axis === 0 ? 1 : 0;
+  const outerAxis = axis === 2 ? 1 : 2;
+  const [laneLo, laneHi] = lines[laneAxis];
+  const lanesMax = Math.min(maxLanes(layout.n), laneHi - laneLo + 1);
   const need = layout.n * lanesMax;
   if (work.data.length < need) {
     work.data = new Float64Array(need);
@@ -188,7 +199,7 @@ function recursivePass(src: ArrayLike<number>, dst: Float32Array, size: Vec3, ax
     work.scratch = new Float64Array(need);
   }
   const { data, outs, scratch } = work;
-  forEachLineBlock(layout, lanesMax, (start, lanes) => {
+  forEachLineBlockIn(layout, lanesMax, laneLo, laneHi, lines[outerAxis][0], lines[outerAxis][1], (start, lanes) => {
     gatherTile(src as Float64Array, layout, start, lanes, data);
     dericheLines(outs, data, scratch, layout.n, lanes, c);
     scatterTile(outs, layout, start, lanes, dst); // the float32 store rounds to nearest, like static_cast<float>
@@ -198,8 +209,14 @@ function recursivePass(src: ArrayLike<number>, dst: Float32Array, size: Vec3, ax
 /**
  * σ²∇²(G_σ * image), ITK's LaplacianRecursiveGaussianImageFilter with NormalizeAcrossScale on:
  * float32 output on the input's grid. Every axis must have at least 4 voxels.
+ *
+ * With `region`, only the voxels [lo, hi] are computed (the others are left unspecified):
+ * of each axis's three passes the first filters every line, the second only the lines
+ * through the region's range on the first pass's axis, the third only those through the
+ * region on both earlier axes; each line filtered is filtered whole, so the region's values
+ * are those of the whole computation.
  */
-export function laplacianOfGaussian(image: Volume, sigma: number): Volume<Float32Array> {
+export function laplacianOfGaussian(image: Volume, sigma: number, region?: { lo: Vec3; hi: Vec3 }): Volume<Float32Array> {
   const size = image.size;
   if (size.some((s) => s < 4)) {
     throw new Error(`LoG needs at least 4 voxels along every axis, image size is ${size.join('x')}`);
@@ -211,16 +228,28 @@ export function laplacianOfGaussian(image: Volume, sigma: number): Volume<Float3
   const acc = new Float32Array(count);
   const work: Work = { data: new Float64Array(0), outs: new Float64Array(0), scratch: new Float64Array(0) };
   const smoothing = [0, 1, 2].map((d) => dericheCoefficients(sigma, image.spacing[d], 0, true));
+  const full: AxisRanges = size.map((n) => [0, n - 1] as [number, number]);
+  const box: AxisRanges = region ? [0, 1, 2].map((d) => [Math.max(0, region.lo[d]), Math.min(size[d] - 1, region.hi[d])] as [number, number]) : full;
   for (let dim = 0; dim < 3; dim++) {
     const second = dericheCoefficients(sigma, image.spacing[dim], 2, true);
     const others = [0, 1, 2].filter((d) => d !== dim);
-    recursivePass(image.data, a, size, dim, second, work);
-    recursivePass(a, b, size, others[0], smoothing[others[0]], work);
-    recursivePass(b, a, size, others[1], smoothing[others[1]], work);
+    const afterFirst = full.map((r, d) => (d === dim ? box[d] : r));
+    const afterSecond = afterFirst.map((r, d) => (d === others[0] ? box[d] : r));
+    recursivePass(image.data, a, size, dim, second, work, full);
+    recursivePass(a, b, size, others[0], smoothing[others[0]], work, afterFirst);
+    recursivePass(b, a, size, others[1], smoothing[others[1]], work, afterSecond);
     // BinaryGeneratorImageFilter functor: float(a + b * (1.0 / spacing²)), computed in double
     const spacing2 = image.spacing[dim] * image.spacing[dim];
     const w = 1.0 / spacing2;
-    for (let i = 0; i < count; i++) acc[i] = acc[i] + a[i] * w;
+    if (!region) {
+      for (let i = 0; i < count; i++) acc[i] = acc[i] + a[i] * w;
+      continue;
+    }
+    for (let z = box[2][0]; z <= box[2][1]; z++)
+      for (let y = box[1][0]; y <= box[1][1]; y++) {
+        const base = size[0] * (y + size[1] * z);
+        for (let i = base + box[0][0]; i <= base + box[0][1]; i++) acc[i] = acc[i] + a[i] * w;
+      }
   }
   return { ...geometryOf(image), data: acc };
 }
@@ -293,6 +322,6 @@ export function* logImages(image: Volume, settings: FilterSettings, context?: Fi
       warn(problem);
       continue;
     }
-    yield { name: logImageName(s), image: laplacianOfGaussian(image, value) };
+    yield { name: logImageName(s), image: laplacianOfGaussian(image, value, context?.region) };
   }
 }

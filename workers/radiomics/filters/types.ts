@@ -2,7 +2,7 @@
  * Contracts of the image-type filters (PyRadiomics's `imageType` section: Original, LoG,
  * Wavelet, Square, SquareRoot, Logarithm, Exponential, Gradient, LBP2D, LBP3D).
  */
-import type { Volume } from '../../io/volume.ts';
+import type { Vec3, Volume } from '../../io/volume.ts';
 
 /**
  * A LoG sigma as the settings give it. PyRadiomics names the image with Python's `str` of the
@@ -59,6 +59,13 @@ export interface DerivedImage {
 export interface FilterContext {
   /** the ROI mask on the same grid (only LBP3D reads it) */
   mask?: Volume;
+  /**
+   * The voxels [lo, hi] (inclusive index bounds) the caller will read of each derived image
+   * (the extractor reads the ROI's bounding box). LoG and Wavelet then compute only what
+   * these voxels depend on, with the same values; the other voxels are left unspecified.
+   * Without it every voxel is computed.
+   */
+  region?: { lo: Vec3; hi: Vec3 };
   /**
    * Receives PyRadiomics's warnings that do not belong to a yielded image (e.g. a LoG sigma
    * skipped because the image is too small). Without it they are dropped.

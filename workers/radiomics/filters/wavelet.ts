@@ -21,7 +21,7 @@
  */
 import type { Vec3, Volume } from '../../io/volume.ts';
 import { geometryOf, voxelCount } from '../../io/volume.ts';
-import type { DerivedImage, FilterSettings } from './types.ts';
+import type { DerivedImage, FilterContext, FilterSettings } from './types.ts';
 import type { WaveletFilterBank } from './wavelet-filters.ts';
 import { waveletFilterBank } from './wavelet-filters.ts';
 
@@ -146,14 +146,95 @@ function convolveRows32(src: Float32Array, dst: Float32Array, P: number, row: nu
   }
 }
 
-/** One periodic convolution pass along `axis` over the padded volume, float64 or float32. */
-function convolveAxis(src: Samples, size: Vec3, axis: number, filter: Samples): Samples {
+/**
+ * The outputs wanted of a pass: per axis the indices (x, y, z), and along x the same as runs
+ * [start, end) for the row loops. Null: every voxel.
+ */
+interface Wanted {
+  idx: Int32Array[];
+  xRuns: Int32Array;
+}
+
+function wanted(masks: Uint8Array[]): Wanted {
+  const idx = masks.map((m) => {
+    const out: number[] = [];
+    for (let i = 0; i < m.length; i++) if (m[i]) out.push(i);
+    return Int32Array.from(out);
+  });
+  const runs: number[] = [];
+  const mx = masks[0];
+  for (let i = 0; i < mx.length; i++) {
+    if (!mx[i]) continue;
+    let j = i + 1;
+    while (j < mx.length && mx[j]) j++;
+    runs.push(i, j);
+    i = j;
+  }
+  return { idx, xRuns: Int32Array.from(runs) };
+}
+
+/**
+ * The wanted outputs of a periodic convolution pass along `axis`, each the same sum in the
+ * same order as the whole-volume loops compute it (float path: each product and partial sum
+ * rounded to float32). The other outputs stay 0.
+ */
+function convolveWanted(src: Samples, dst: Samples, size: Vec3, axis: number, coef: Float64Array, index: Int32Array, F: number, w: Wanted): void {
+  const [nx, ny] = size;
+  const nxy = nx * ny;
+  const f32 = src instanceof Float32Array;
+  const [ix, iy, iz] = w.idx;
+  const runs = w.xRuns;
+  if (axis === 0) {
+    for (const z of iz)
+      for (const y of iy) {
+        const base = nx * (y + ny * z);
+        for (const o of ix) {
+          let s = 0;
+          for (let q = 0, k = o * F; q < F; q++, k++) {
+            s = f32 ? Math.fround(s + Math.fround(coef[k] * src[base + index[k]])) : s + coef[k] * src[base + index[k]];
+          }
+          dst[base + o] = s;
+        }
+      }
+    return;
+  }
+  // along y or z: the taps move whole x runs
+  const outer = axis === 1 ? iz : iy; // the other axis than x and the pass's
+  const along = axis === 1 ? iy : iz;
+  const stride = axis === 1 ? nx : nxy;
+  const outerStride = axis === 1 ? nxy : nx;
+  for (const g of outer)
+    for (const o of along) {
+      const d = g * outerStride + o * stride;
+      const k0 = o * F;
+      for (let r = 0; r < runs.length; r += 2)
+        for (let i = runs[r]; i < runs[r + 1]; i++) {
+          let s = 0;
+          for (let q = 0; q < F; q++) {
+            const x = src[g * outerStride + index[k0 + q] * stride + i];
+            s = f32 ? Math.fround(s + Math.fround(coef[k0 + q] * x)) : s + coef[k0 + q] * x;
+          }
+          dst[d + i] = s;
+        }
+    }
+}
+
+/**
+ * One periodic convolution pass along `axis` over the padded volume, float64 or float32;
+ * with `want`, only those outputs.
+ */
+function convolveAxis(src: Samples, size: Vec3, axis: number, filter: Samples, want: Wanted | null = null): Samples {
   const [nx, ny, nz] = size;
   const P = size[axis];
   const F = filter.length;
   const taps = cachedTaps(P, F);
   const coef = termCoefficients(filter, taps);
   const index = taps.src;
+  if (want) {
+    const dst = src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length);
+    convolveWanted(src, dst, size, axis, coef, index, F, want);
+    return dst;
+  }
   if (src instanceof Float32Array) {
     const dst = new Float32Array(src.length);
     if (axis === 0) convolveX32(src, dst, nx, ny * nz, coef, index, F);
@@ -168,16 +249,21 @@ function convolveAxis(src: Samples, size: Vec3, axis: number, filter: Samples): 
   return dst;
 }
 
-/** np.pad(data, [(0, n % 2) per axis], 'wrap'): odd axes get a copy of their first sample appended. */
-function padToEven(image: Volume, float32: boolean): { data: Samples; size: Vec3 } {
+/**
+ * np.pad(data, [(0, n % 2) per axis], 'wrap'): odd axes get a copy of their first sample
+ * appended. With `need` (per-axis masks of the padded volume), only those rows (y, z).
+ */
+function padToEven(image: Volume, float32: boolean, need: Uint8Array[] | null = null): { data: Samples; size: Vec3 } {
   const [nx, ny, nz] = image.size;
-  const size: Vec3 = [nx + (nx % 2), ny + (ny % 2), nz + (nz % 2)];
+  const size: Vec3 = paddedSize(image.size);
   const [px, py] = size;
   const data = float32 ? new Float32Array(voxelCount(size)) : new Float64Array(voxelCount(size));
   const src = image.data;
   for (let k = 0; k < size[2]; k++) {
+    if (need && !need[2][k]) continue;
     const sk = k < nz ? k : 0;
     for (let j = 0; j < py; j++) {
+      if (need && !need[1][j]) continue;
       const sj = j < ny ? j : 0;
       const s = (sk * ny + sj) * nx;
       const d = (k * py + j) * px;
@@ -188,13 +274,26 @@ function padToEven(image: Volume, float32: boolean): { data: Samples; size: Vec3
   return { data, size };
 }
 
-/** Drops the padded last sample of each padded axis. */
-function trim(data: Samples, padded: Vec3, size: Vec3): Samples {
+function paddedSize(size: Vec3): Vec3 {
+  return [size[0] + (size[0] % 2), size[1] + (size[1] % 2), size[2] + (size[2] % 2)];
+}
+
+/** Drops the padded last sample of each padded axis; with `box`, copies only the box. */
+function trim(data: Samples, padded: Vec3, size: Vec3, box: { lo: Vec3; hi: Vec3 } | null = null): Samples {
+  const [nx, ny, nz] = size;
+  if (box) {
+    const out = data instanceof Float32Array ? new Float32Array(voxelCount(size)) : new Float64Array(voxelCount(size));
+    for (let k = box.lo[2]; k <= box.hi[2]; k++)
+      for (let j = box.lo[1]; j <= box.hi[1]; j++) {
+        const s = (k * padded[1] + j) * padded[0];
+        out.set(data.subarray(s + box.lo[0], s + box.hi[0] + 1), (k * ny + j) * nx + box.lo[0]);
+      }
+    return out;
+  }
   if (padded[0] === size[0] && padded[1] === size[1] && padded[2] === size[2]) return data;
   // only z padded: the first nz slices are one block
   if (padded[0] === size[0] && padded[1] === size[1]) return data.slice(0, voxelCount(size));
   const out = data instanceof Float32Array ? new Float32Array(voxelCount(size)) : new Float64Array(voxelCount(size));
-  const [nx, ny, nz] = size;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       const s = (k * padded[1] + j) * padded[0];
@@ -204,17 +303,51 @@ function trim(data: Samples, padded: Vec3, size: Vec3): Samples {
   return out;
 }
 
+/** The inputs a pass's wanted outputs read along `axis` (periodic taps of F around each). */
+function expand(mask: Uint8Array, F: number): Uint8Array {
+  const taps = cachedTaps(mask.length, F);
+  const out = new Uint8Array(mask.length);
+  for (let o = 0; o < mask.length; o++) if (mask[o]) for (let q = o * F; q < (o + 1) * F; q++) out[taps.src[q]] = 1;
+  return out;
+}
+
+/**
+ * For a region of the outputs, the outputs each pass of each step must compute: the last
+ * step's (details and approximation) on the region's voxels; each earlier step's on what
+ * the next step's inputs are (its outputs expanded by the taps on every transformed axis),
+ * which also covers the region. Within a step, pass k computes the wanted outputs on the
+ * axes already transformed and the expanded ones on those still to come.
+ * Returns per step the wants of its passes, and the input rows the first step reads.
+ */
+function regionPlan(region: { lo: Vec3; hi: Vec3 }, padded: Vec3, axes: readonly number[], F: number, steps: number): { passes: Wanted[][]; input: Uint8Array[] } {
+  const boxMasks = [0, 1, 2].map((a) => {
+    const m = new Uint8Array(padded[a]);
+    for (let i = Math.max(0, region.lo[a]); i <= Math.min(padded[a] - 1, region.hi[a]); i++) m[i] = 1;
+    return m;
+  });
+  const expandAll = (need: Uint8Array[]) => need.map((m, a) => (axes.includes(a) ? expand(m, F) : m));
+  const needs: Uint8Array[][] = [];
+  needs[steps - 1] = boxMasks;
+  for (let t = steps - 2; t >= 0; t--) needs[t] = expandAll(needs[t + 1]);
+  const passes = needs.map((need) => {
+    const expanded = expandAll(need);
+    return axes.map((_, k) => wanted(need.map((m, a) => (axes.indexOf(a) > k ? expanded[a] : m))));
+  });
+  return { passes, input: expandAll(needs[0]) };
+}
+
 /**
  * One level-1 swtn step: yields [pywt key, padded sub-band] in pywt's key order ('aaa', 'aad',
  * 'ada', ... 'ddd' for three axes), depth first so that only one intermediate per axis is alive.
+ * `wants[k]`: the outputs pass k computes (null: all).
  */
-function* swtStep(data: Samples, size: Vec3, axes: readonly number[], bank: WaveletFilterBank): Generator<[string, Samples]> {
+function* swtStep(data: Samples, size: Vec3, axes: readonly number[], bank: WaveletFilterBank, wants: Wanted[] | null): Generator<[string, Samples]> {
   const float32 = data instanceof Float32Array;
   const lo = float32 ? bank.decLo32 : bank.decLo;
   const hi = float32 ? bank.decHi32 : bank.decHi;
   function* descend(src: Samples, depth: number, key: string): Generator<[string, Samples]> {
     for (const [letter, filter] of [['a', lo], ['d', hi]] as const) {
-      const out = convolveAxis(src, size, axes[depth], filter);
+      const out = convolveAxis(src, size, axes[depth], filter, wants ? wants[depth] : null);
       if (depth === axes.length - 1) yield [key + letter, out];
       else yield* descend(out, depth + 1, key + letter);
     }
@@ -239,30 +372,36 @@ function levelSetting(settings: FilterSettings, key: 'level' | 'start_level', fa
   return v;
 }
 
-/** The Wavelet image type: the detail sub-bands of each level, then the last approximation. */
-export function* waveletImages(image: Volume, settings: FilterSettings): Generator<DerivedImage> {
+/**
+ * The Wavelet image type: the detail sub-bands of each level, then the last approximation.
+ * With `context.region`, only what the region's voxels depend on is computed (FilterContext).
+ */
+export function* waveletImages(image: Volume, settings: FilterSettings, context?: FilterContext): Generator<DerivedImage> {
   const bank = waveletFilterBank(settings.wavelet ?? 'coif1');
   const level = levelSetting(settings, 'level', 1, 1);
   const startLevel = levelSetting(settings, 'start_level', 0, 0);
   const axes = waveletAxes(settings);
   const approxKey = 'a'.repeat(axes.length);
   const float32 = image.data instanceof Float32Array;
-  const padded = padToEven(image, float32);
+  const region = context?.region ?? null;
+  const plan = region ? regionPlan(region, paddedSize(image.size), axes, bank.decLo.length, startLevel + level) : null;
+  const padded = padToEven(image, float32, plan ? plan.input : null);
   const derived = (name: string, data: Samples): DerivedImage => ({
     name,
-    image: { ...geometryOf(image), data: trim(data, padded.size, image.size) },
+    image: { ...geometryOf(image), data: trim(data, padded.size, image.size, region) },
   });
 
   let data = padded.data;
-  for (let i = 0; i < startLevel; i++) {
+  let step = 0;
+  for (let i = 0; i < startLevel; i++, step++) {
     // only the approximation is needed: the first key pywt produces
-    const first = swtStep(data, padded.size, axes, bank).next();
+    const first = swtStep(data, padded.size, axes, bank, plan ? plan.passes[step] : null).next();
     data = (first.value as [string, Samples])[1];
   }
-  for (let idx = 1; idx <= level; idx++) {
+  for (let idx = 1; idx <= level; idx++, step++) {
     const prefix = idx === 1 ? 'wavelet-' : `wavelet${idx}-`;
     let approx: Samples | null = null;
-    for (const [key, band] of swtStep(data, padded.size, axes, bank)) {
+    for (const [key, band] of swtStep(data, padded.size, axes, bank, plan ? plan.passes[step] : null)) {
       if (key === approxKey) approx = band;
       else yield derived(prefix + key.replaceAll('a', 'L').replaceAll('d', 'H'), band);
     }
