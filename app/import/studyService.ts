@@ -196,8 +196,12 @@ const savesInProgress = new Map<string, Promise<void>>();
 
 let busyCount = 0;
 const idleWaiters: (() => void)[] = [];
-/** Marks decoding work in progress (persisting waits for it). */
-function busy<T>(p: Promise<T>): Promise<T> {
+/**
+ * Marks loading work in progress (decoding, showing a series and loading its phases):
+ * saving a study to the browser's storage waits for it, not to compete for the disk and
+ * the two cores.
+ */
+export function busy<T>(p: Promise<T>): Promise<T> {
   busyCount++;
   return p.finally(() => {
     busyCount--;
@@ -293,6 +297,7 @@ export function loadRawPhase(seriesKey: string, rawPhase: number): Promise<Regis
           seriesInstanceUID: item.seriesInstanceUIDs[0],
         },
         label,
+        result.sliceRanges,
       );
       performance.mark('her2:phase-registered', { detail: { seriesKey, rawPhase } });
       updateSeries(seriesKey, (e) => ({
@@ -346,8 +351,19 @@ export function getPhaseTimes(seriesKey: string): (number | undefined)[] {
   return entry.phaseOrder.map((raw) => entry.item.phases[raw].time);
 }
 
-/** Decodes every phase of a series in the background, with a progress bar and cancel. */
-export async function loadAllPhases(seriesKey: string): Promise<void> {
+/** Phases asked of the worker ahead of the one being registered (it decodes one at a time). */
+const PHASES_IN_FLIGHT = 2;
+
+/**
+ * Decodes every phase of a series in the background, with a progress bar and cancel.
+ * Two phases are asked at a time, so the worker decodes the next while this thread
+ * registers the last; saving to the browser's storage waits until they are all in.
+ */
+export function loadAllPhases(seriesKey: string): Promise<void> {
+  return busy(loadAllPhasesNow(seriesKey));
+}
+
+async function loadAllPhasesNow(seriesKey: string): Promise<void> {
   const entry = getSeries(seriesKey);
   if (!entry) return;
   const todo = entry.phaseOrder.filter((raw) => !entry.loadedPhases.includes(raw));
@@ -356,16 +372,20 @@ export async function loadAllPhases(seriesKey: string): Promise<void> {
   const job = startJob(`Loading ${entry.phaseOrder.length} phases`, entry.phaseOrder.length, () => {
     cancelled = true;
   });
-  try {
-    for (const raw of todo) {
-      if (cancelled || !getSeries(seriesKey)) break;
-      try {
-        await loadRawPhase(seriesKey, raw);
-      } catch (e) {
-        updateSeries(seriesKey, { error: `phase ${displayIndexOf(entry, raw)}: ${(e as Error).message}` });
-      }
-      job.progress(getSeries(seriesKey)?.loadedPhases.length ?? 0);
+  const one = async (raw: number) => {
+    try {
+      await loadRawPhase(seriesKey, raw);
+    } catch (e) {
+      updateSeries(seriesKey, { error: `phase ${displayIndexOf(entry, raw)}: ${(e as Error).message}` });
     }
+    job.progress(getSeries(seriesKey)?.loadedPhases.length ?? 0);
+  };
+  try {
+    let next = 0;
+    const lane = async () => {
+      while (next < todo.length && !cancelled && getSeries(seriesKey)) await one(todo[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(PHASES_IN_FLIGHT, todo.length) }, lane));
     if (!cancelled) performance.mark('her2:all-phases-loaded', { detail: { seriesKey, phases: entry.phaseOrder.length } });
   } finally {
     job.finish();

@@ -1,8 +1,8 @@
 /**
  * Our decoded arrays -> Cornerstone volumes, without any Cornerstone image loader.
  *
- * Each slice k becomes a Cornerstone "local image" (`imageLoader.createAndCacheLocalImage`)
- * whose pixel data is a view (subarray) of the volume's own typed array, with a correct
+ * Each slice k becomes a Cornerstone "local image" (as `imageLoader.createAndCacheLocalImage`
+ * makes them, see cacheSliceImage) whose pixel data is a view (subarray) of the volume's own typed array, with a correct
  * per-slice ImagePositionPatient, the row/column cosines and the FrameOfReferenceUID in its
  * image-plane metadata. The volume itself is an `ImageVolume` over those images, given our
  * geometry directly (Cornerstone would otherwise re-sort the slices by position). Derived
@@ -16,12 +16,14 @@
  */
 import {
   cache,
+  Enums as csEnums,
   imageLoader,
   ImageVolume,
   metaData,
   utilities as csUtils,
   type Types,
 } from '@cornerstonejs/core';
+import { Filter } from '@kitware/vtk.js/Rendering/OpenGL/Texture/Constants.js';
 import type { Mat3, Vec3, Volume, VoxelArray } from '../../workers/io/volume.ts';
 
 export type DisplayArray = Uint8Array | Int16Array | Uint16Array | Float32Array;
@@ -119,15 +121,117 @@ function addMetadataProvider(): void {
   }, 10000);
 }
 
+/** Smallest and largest value of each slice ([2k], [2k + 1]) of a display array. */
+function sliceRangesOf(data: DisplayArray, sliceLength: number, nz: number): Float64Array {
+  const out = new Float64Array(2 * nz);
+  for (let k = 0; k < nz; k++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    const end = (k + 1) * sliceLength;
+    for (let i = k * sliceLength; i < end; i++) {
+      const v = data[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    out[2 * k] = lo;
+    out[2 * k + 1] = hi;
+  }
+  return out;
+}
+
+interface SliceImage {
+  imageId: string;
+  pixels: DisplayArray;
+  width: number;
+  height: number;
+  /** [along a row (x), along a column (y)], mm */
+  spacing: [number, number];
+  position: Vec3;
+  row: Vec3;
+  col: Vec3;
+  frameOfReferenceUID: string;
+  min: number;
+  max: number;
+}
+
+/**
+ * Caches one slice as a Cornerstone local image, as `imageLoader.createAndCacheLocalImage`
+ * does, but with its value range given: that function scans every pixel for it, which for a
+ * 384 x 384 x 88 phase took 100-170 ms of the main thread on the 2-core machine (the DICOM
+ * worker computes the ranges while it decodes).
+ */
+function cacheSliceImage(s: SliceImage): void {
+  const bits = s.pixels.BYTES_PER_ELEMENT * 8;
+  const plane = {
+    frameOfReferenceUID: s.frameOfReferenceUID,
+    rows: s.height,
+    columns: s.width,
+    imageOrientationPatient: [...s.row, ...s.col],
+    rowCosines: [...s.row],
+    columnCosines: [...s.col],
+    imagePositionPatient: [...s.position],
+    // (Cornerstone's local images list the spacing along x first here, as createAndCacheLocalImage does)
+    pixelSpacing: [s.spacing[1], s.spacing[0]],
+    rowPixelSpacing: s.spacing[1],
+    columnPixelSpacing: s.spacing[0],
+  };
+  const pixel = {
+    samplesPerPixel: 1,
+    photometricInterpretation: 'MONOCHROME2',
+    rows: s.height,
+    columns: s.width,
+    bitsAllocated: bits,
+    bitsStored: bits,
+    highBit: bits - 1,
+  };
+  csUtils.genericMetadataProvider.add(s.imageId, { type: csEnums.MetadataModules.IMAGE_PLANE, metadata: plane });
+  csUtils.genericMetadataProvider.add(s.imageId, { type: csEnums.MetadataModules.IMAGE_PIXEL, metadata: pixel });
+  const voxelManager = csUtils.VoxelManager.createImageVoxelManager({
+    width: s.width,
+    height: s.height,
+    numberOfComponents: 1,
+    scalarData: s.pixels,
+    id: s.imageId,
+  });
+  const image = {
+    imageId: s.imageId,
+    intercept: 0,
+    slope: 1,
+    windowCenter: 0,
+    windowWidth: 0,
+    color: false,
+    numberOfComponents: 1,
+    dataType: s.pixels.constructor.name,
+    minPixelValue: s.min,
+    maxPixelValue: s.max,
+    rows: s.height,
+    columns: s.width,
+    height: s.height,
+    width: s.width,
+    columnPixelSpacing: plane.columnPixelSpacing,
+    rowPixelSpacing: plane.rowPixelSpacing,
+    FrameOfReferenceUID: s.frameOfReferenceUID,
+    invert: false,
+    getCanvas: undefined,
+    rgba: undefined,
+    getPixelData: () => voxelManager.getScalarData(),
+    voxelManager,
+    sizeInBytes: s.pixels.byteLength,
+  };
+  cache.putImageSync(s.imageId, image as unknown as Types.IImage);
+}
+
 /**
  * Creates (and caches) a Cornerstone volume sharing `volume.data`'s memory.
  * Returns the display array actually used (a copy when the input type is not one
  * Cornerstone renders, or when a flat axis is thickened for display).
+ * `sliceRanges` ([2k] min, [2k + 1] max of slice k of `volume`) spares a pass over the voxels.
  */
 export function createCornerstoneVolume(
   volumeId: string,
   volume: Volume,
   meta: VolumeMeta,
+  sliceRanges?: Float64Array,
 ): { imageVolume: Types.IImageVolume; data: DisplayArray } {
   addMetadataProvider();
   const existing = cache.getVolume(volumeId);
@@ -143,6 +247,8 @@ export function createCornerstoneVolume(
   const col: Vec3 = [d[1], d[4], d[7]];
   const normal: Vec3 = [d[2], d[5], d[8]];
   const sliceLength = nx * ny;
+  // (a thickened flat axis changes the slices: their ranges are computed again)
+  const ranges = sliceRanges && shown === volume ? sliceRanges : sliceRangesOf(data, sliceLength, nz);
   const imageIds: string[] = [];
   for (let k = 0; k < nz; k++) {
     const imageId = `${SCHEME}:${volumeId}#${k}`;
@@ -153,14 +259,18 @@ export function createCornerstoneVolume(
       shown.origin[1] + normal[1] * sz * k,
       shown.origin[2] + normal[2] * sz * k,
     ];
-    imageLoader.createAndCacheLocalImage(imageId, {
-      scalarData: data.subarray(k * sliceLength, (k + 1) * sliceLength),
-      dimensions: [nx, ny],
+    cacheSliceImage({
+      imageId,
+      pixels: data.subarray(k * sliceLength, (k + 1) * sliceLength),
+      width: nx,
+      height: ny,
       spacing: [sx, sy],
-      origin,
-      direction: [...row, ...col] as unknown as Types.Mat3,
+      position: origin,
+      row,
+      col,
       frameOfReferenceUID: meta.frameOfReferenceUID,
-      targetBuffer: { type: data.constructor.name as 'Float32Array' },
+      min: ranges[2 * k],
+      max: ranges[2 * k + 1],
     });
   }
   const signed = data instanceof Int16Array || data instanceof Float32Array;
@@ -195,8 +305,22 @@ export function createCornerstoneVolume(
       id: volumeId,
     }),
   } as unknown as Types.ImageVolumeProps);
+  // The volume's texture uploads the slices flagged as updated, and a volume built from
+  // cached images has none flagged: the first viewport to draw it would draw an empty
+  // texture (a black axial view on the first frame). Flag them all. The filters are set as
+  // the volume mapper will set them for linear interpolation (the viewports' default):
+  // changing them on the first draw would flag every slice again and upload it twice.
+  const texture = (imageVolume as unknown as { vtkOpenGLTexture: VtkTextureFilters }).vtkOpenGLTexture;
+  texture.setMinificationFilter(Filter.LINEAR);
+  texture.setMagnificationFilter(Filter.LINEAR);
+  imageVolume.invalidate();
   cache.putVolumeSync(volumeId, imageVolume as unknown as Types.IImageVolume);
   return { imageVolume: imageVolume as unknown as Types.IImageVolume, data };
+}
+
+interface VtkTextureFilters {
+  setMinificationFilter(filter: number): boolean;
+  setMagnificationFilter(filter: number): boolean;
 }
 
 /** Removes a volume and its slice images from Cornerstone's cache. */

@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import type { SubtractionWorkerApi } from '../../workers/dce/subtraction.worker.ts';
 import type { Volume } from '../../workers/io/volume.ts';
 import { appStore, getSeries, startJob, updateSeries } from '../store/appStore.ts';
-import { loadAllPhases, loadPhase, rawPhaseOf } from '../import/studyService.ts';
+import { busy, loadAllPhases, loadPhase, rawPhaseOf } from '../import/studyService.ts';
 import { hasRoi, hideRoi, showRoi } from './roi.ts';
 import { clearDisplay, display, getVolume, registerVolume, robustRange } from './viewerService.ts';
 import { VIEWPORT_NAMES, viewerStore, type ViewKind, type ViewportName } from './viewerStore.ts';
@@ -29,8 +29,15 @@ const voiByKind: Partial<Record<ViewKind, { lower: number; upper: number }>> = {
 let displayedKind: ViewKind | null = null;
 let requestSerial = 0;
 
-/** Selects a series: shows its phase 0 at once, then decodes the other phases. */
-export async function selectSeries(seriesKey: string): Promise<void> {
+/**
+ * Selects a series: shows its phase 0 at once, then decodes the other phases (counted as
+ * loading work throughout, so that saving the study waits for all of it).
+ */
+export function selectSeries(seriesKey: string): Promise<void> {
+  return busy(selectSeriesNow(seriesKey));
+}
+
+async function selectSeriesNow(seriesKey: string): Promise<void> {
   const entry = getSeries(seriesKey);
   if (!entry) return;
   stopCine();

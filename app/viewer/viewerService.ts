@@ -126,18 +126,57 @@ export function attach(elements: Record<ViewportName, HTMLDivElement>): void {
     el.addEventListener(csEnums.Events.CAMERA_MODIFIED, () => updateSliceInfo(name));
     el.addEventListener(csEnums.Events.VOI_MODIFIED, ((e: CustomEvent) => {
       const range = e.detail?.range as { lower: number; upper: number } | undefined;
-      if (range && displayed[name]) viewerStore.set({ voi: { lower: range.lower, upper: range.upper } });
+      if (range && displayed[name] && !displaying) viewerStore.set({ voi: { lower: range.lower, upper: range.upper } });
     }) as EventListener);
     el.oncontextmenu = (e) => e.preventDefault();
   }
   const resize = new ResizeObserver(() => engine?.resize(true, true));
   for (const name of VIEWPORT_NAMES) resize.observe(elements[name]);
   viewerStore.set({ attached: true });
+  warmingUp = warmUpRendering().catch(() => undefined);
 }
 
-/** Registers our array as a Cornerstone volume (replacing one with the same id). */
-export function registerVolume(volumeId: string, volume: Volume, meta: VolumeMeta, label: string): RegisteredVolume {
-  const { data } = createCornerstoneVolume(volumeId, volume, meta);
+/** Until it resolves, the viewports are busy with the start-up draw (display waits). */
+let warmingUp: Promise<void> = Promise.resolve();
+
+/**
+ * Draws a tiny volume once in the three viewports, then removes it: the volume shader is
+ * compiled (and the GL state set up) while the user is still choosing files, not when the
+ * first study is shown. Measured under SwiftShader on the 2-core machine: the compilation
+ * alone kept the first study's frame 0.3-0.7 s longer. (The shader does not depend on the
+ * volume's size; it does on its type: a 1-component 16-bit volume, as DICOM MR gives.)
+ */
+async function warmUpRendering(): Promise<void> {
+  if (!engine) return;
+  const id = 'her2-warmup';
+  createCornerstoneVolume(
+    id,
+    { size: [2, 2, 2], spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], data: new Int16Array(8) },
+    { frameOfReferenceUID: 'her2-warmup', modality: 'MR' },
+  );
+  try {
+    await Promise.all(VIEWPORT_NAMES.map((name) => viewport(name)?.setVolumes([{ volumeId: id }], false, true)));
+    await renderAndWait();
+    await gpuFinished();
+  } finally {
+    for (const name of VIEWPORT_NAMES) if (!displayed[name]) viewport(name)?.removeAllActors();
+    removeCornerstoneVolume(id);
+    engine?.render();
+  }
+}
+
+/**
+ * Registers our array as a Cornerstone volume (replacing one with the same id);
+ * `sliceRanges` ([2k] min, [2k + 1] max of slice k), when known, saves a pass over it.
+ */
+export function registerVolume(
+  volumeId: string,
+  volume: Volume,
+  meta: VolumeMeta,
+  label: string,
+  sliceRanges?: Float64Array,
+): RegisteredVolume {
+  const { data } = createCornerstoneVolume(volumeId, volume, meta, sliceRanges);
   const entry = { volumeId, volume, data, label };
   volumes.set(volumeId, entry);
   return entry;
@@ -191,6 +230,29 @@ export async function display(
   options: { voi?: { lower: number; upper: number }; resetCamera?: boolean; invert?: boolean } = {},
 ): Promise<void> {
   if (!engine) return;
+  await warmingUp;
+  displaying++;
+  try {
+    await showVolumes(ids, options);
+  } finally {
+    displaying--;
+  }
+  for (const name of VIEWPORT_NAMES) updateSliceInfo(name);
+  for (const l of renderListeners) l();
+}
+
+/**
+ * While a display is in progress, the store is not told of the intermediate camera and VOI
+ * events: its subscribers (the panels, the ROI service) would start work on the main
+ * thread while the first frame is being drawn. It is told once the frame is drawn.
+ */
+let displaying = 0;
+
+async function showVolumes(
+  ids: Record<ViewportName, string>,
+  options: { voi?: { lower: number; upper: number }; resetCamera?: boolean; invert?: boolean },
+): Promise<void> {
+  if (!engine) return;
   const voi = options.voi ?? viewerStore.get().voi ?? robustRange(volumes.get(ids.axial)!.data);
   await Promise.all(
     VIEWPORT_NAMES.map(async (name) => {
@@ -210,15 +272,13 @@ export async function display(
     }),
   );
   ensureCrosshairsMode();
-  // The first frame after a new volume texture can come out black in one viewport (seen
-  // with SwiftShader: the texture is uploaded while that viewport draws); a second frame
-  // draws it.
+  // One frame (cornerstoneVolume.ts flags a new volume's slices for upload, so the first
+  // frame draws all three views), awaited until the GPU has drawn it, which under
+  // SwiftShader comes well after the draw calls.
   await renderAndWait();
-  await renderAndWait();
-  viewerStore.set((s) => ({ voi, renderCount: s.renderCount + 1, error: null }));
+  await gpuFinished();
   performance.mark('her2:rendered', { detail: { volumeId: ids.axial } });
-  for (const name of VIEWPORT_NAMES) updateSliceInfo(name);
-  for (const l of renderListeners) l();
+  viewerStore.set((s) => ({ voi, renderCount: s.renderCount + 1, error: null }));
 }
 
 function sameGrid(a: Volume, b: Volume): boolean {
@@ -250,6 +310,29 @@ function renderAndWait(): Promise<void> {
   ).then(() => undefined);
   engine.render();
   return done;
+}
+
+/**
+ * Resolves when the GPU has executed every command issued so far on the viewports' WebGL
+ * context (a fence, polled without blocking the main thread), or after `timeoutMs`.
+ */
+async function gpuFinished(timeoutMs = 5000): Promise<void> {
+  const vp = viewport('axial');
+  const views = (vp?.getRenderer()?.getRenderWindow() as { getViews?(): { getContext?(): unknown }[] } | undefined)?.getViews?.();
+  const gl = views?.[0]?.getContext?.();
+  if (!(gl instanceof WebGL2RenderingContext)) return;
+  const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+  if (!sync) return;
+  gl.flush();
+  const until = performance.now() + timeoutMs;
+  try {
+    // (the status is updated between tasks: poll from timers)
+    while (gl.getSyncParameter(sync, gl.SYNC_STATUS) !== gl.SIGNALED && performance.now() < until) {
+      await new Promise((r) => setTimeout(r, 4));
+    }
+  } finally {
+    gl.deleteSync(sync);
+  }
 }
 
 /** Clears the viewports (the series shown was forgotten). */
@@ -353,7 +436,7 @@ export function removeMeasurement(uid: string): void {
 
 function updateSliceInfo(name: ViewportName): void {
   const vp = viewport(name);
-  if (!vp || !displayed[name]) return;
+  if (!vp || !displayed[name] || displaying) return;
   try {
     const index = vp.getSliceIndex();
     const count = (vp as unknown as { getNumberOfSlices(): number }).getNumberOfSlices();
