@@ -333,3 +333,107 @@ test("the demo lesion's time-intensity curve and the type its generator intended
   // ...and the 3D view shows the lesion's surface
   await expect(page.getByTestId('viewport-3d')).toHaveAttribute('data-lesions', '1', { timeout: 60_000 });
 });
+
+/** Stored pixel values of slice k of the MR T1 series (x fastest), read with pydicom. */
+function t1Slice(g: Geometry, k: number): Int32Array {
+  const files = filesUnder(join(T1, 'dicom', 'image'));
+  const flat = python<number[]>(
+    `import sys, json, pydicom
+ds = sorted((pydicom.dcmread(f) for f in sys.argv[2:]), key=lambda d: float(d.ImagePositionPatient[2]))
+print(json.dumps([int(v) for v in ds[int(sys.argv[1])].pixel_array.reshape(-1)]))`,
+    [String(k), ...files],
+  );
+  expect(flat.length).toBe(g.size[0] * g.size[1]);
+  return Int32Array.from(flat);
+}
+
+test('the threshold brush paints only voxels within the typed range, around the click', async ({ page }) => {
+  await openT1(page);
+  const g = (await roiHook<Geometry>(page, 'geometry()'))!;
+  const centre = [57, 45, 17];
+  const pixels = t1Slice(g, centre[2]);
+  const c = pixels[centre[0] + g.size[0] * centre[1]];
+  const range: [number, number] = [c - 60, c + 60];
+  await page.getByTestId('tool-RoiThreshold').click();
+  await page.getByTestId('brush-shape').selectOption('circle');
+  await page.getByTestId('brush-radius').fill('6');
+  await page.getByTestId('threshold-from-click').uncheck();
+  await page.getByTestId('threshold-lower').fill(String(range[0]));
+  await page.getByTestId('threshold-upper').fill(String(range[1]));
+  await clickVoxel(page, 'axial', centre);
+  await expect(page.getByTestId('roi-voxel-count')).not.toHaveText('0', { timeout: 30_000 });
+  const got = await labels(page, 1);
+  const painted = new Set(got.indices);
+  // Every painted voxel: on the clicked slice, within the range, within the radius (plus half
+  // a voxel diagonal: Cornerstone's circle is centred on the click, not on the voxel).
+  const slack = Math.hypot(g.spacing[0], g.spacing[1]) / 2;
+  let inside = 0;
+  for (let j = 0; j < g.size[1]; j++)
+    for (let i = 0; i < g.size[0]; i++) {
+      const v = i + g.size[0] * (j + g.size[1] * centre[2]);
+      const value = pixels[i + g.size[0] * j];
+      const d = Math.hypot((i - centre[0]) * g.spacing[0], (j - centre[1]) * g.spacing[1]);
+      const ok = value >= range[0] && value <= range[1];
+      if (d < 6 - slack && ok) {
+        expect(painted.has(v), `voxel ${i},${j} (value ${value}, ${d.toFixed(2)} mm) should be painted`).toBe(true);
+        inside++;
+      }
+      if (painted.has(v)) {
+        expect(ok, `voxel ${i},${j} value ${value} outside ${range}`).toBe(true);
+        expect(d).toBeLessThanOrEqual(6 + slack);
+      }
+    }
+  for (const v of got.indices) expect(Math.floor(v / (g.size[0] * g.size[1]))).toBe(centre[2]);
+  expect(inside).toBeGreaterThan(10);
+  expect(painted.size).toBeLessThan(Math.PI * 36 / (g.spacing[0] * g.spacing[1]) + 20);
+});
+
+test('a freehand contour is filled into the lesion on its slice', async ({ page }) => {
+  await openT1(page);
+  const g = (await roiHook<Geometry>(page, 'geometry()'))!;
+  await page.getByTestId('tool-RoiFreehand').click();
+  // A square from voxel (45, 35) to (65, 55) on slice 17, drawn with the mouse and closed.
+  const corners = [
+    [45, 35],
+    [65, 35],
+    [65, 55],
+    [45, 55],
+  ];
+  const client = async (ij: number[], focus: boolean) =>
+    (await page.evaluate(
+      ([v, f]) =>
+        (window as unknown as { __her2: { voxelToClient(n: string, v: number[], f: boolean): Promise<{ x: number; y: number } | null> } }).__her2.voxelToClient(
+          'axial',
+          v as number[],
+          f as boolean,
+        ),
+      [[ij[0], ij[1], 17] as number[], focus] as const,
+    ))!;
+  await client([55, 45], true);
+  const pts = [];
+  for (const ij of corners) pts.push(await client(ij, false));
+  await page.mouse.move(pts[0].x, pts[0].y);
+  await page.mouse.down();
+  await page.waitForTimeout(400);
+  for (const p of [...pts.slice(1), pts[0]]) {
+    await page.mouse.move(p.x, p.y, { steps: 20 });
+    await page.waitForTimeout(100);
+  }
+  await page.mouse.up();
+  await expect(page.getByTestId('roi-voxel-count')).not.toHaveText('0', { timeout: 30_000 });
+  const got = await labels(page, 1);
+  // The voxel centres strictly inside the square (rows/columns 46..64), give or take the
+  // contour's edge, which the mouse draws to within a pixel (1/8 voxel).
+  const plane = g.size[0] * g.size[1];
+  for (const v of got.indices) {
+    expect(Math.floor(v / plane)).toBe(17);
+    const i = v % g.size[0];
+    const j = Math.floor((v % plane) / g.size[0]);
+    expect(i >= 45 && i <= 65 && j >= 35 && j <= 55, `voxel ${i},${j}`).toBe(true);
+  }
+  const core = new Set(got.indices);
+  for (let j = 36; j <= 54; j++) for (let i = 46; i <= 64; i++) expect(core.has(i + g.size[0] * (j + g.size[1] * 17)), `voxel ${i},${j}`).toBe(true);
+  // and the contour itself is gone (it was only the pen)
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('roi-voxel-count')).toHaveText('0');
+});
