@@ -48,6 +48,8 @@ export interface PoolOptions {
   spawn: () => WorkerHandle;
   /** share prepared arrays and cancel flags through SharedArrayBuffer (default: where the platform allows) */
   share?: boolean;
+  /** the module a worker imports for a cohort source module (default: the module itself) */
+  sourceModule?: (module: string) => string;
 }
 
 export interface CaseProgress extends ProgressEvent {
@@ -151,6 +153,7 @@ export class ExtractionPool {
   /** whether prepared arrays and cancel flags live in shared memory */
   readonly shared: boolean;
   private readonly spawn: () => WorkerHandle;
+  private readonly sourceModule: (module: string) => string;
   private readonly slots: Slot[] = [];
   private readonly queue: Queued[] = [];
   private jobs = 0;
@@ -160,6 +163,7 @@ export class ExtractionPool {
     if (!Number.isInteger(opts.size) || opts.size < 1) throw new Error(`extraction pool: size must be a positive integer, got ${opts.size}`);
     this.size = opts.size;
     this.spawn = opts.spawn;
+    this.sourceModule = opts.sourceModule ?? ((m) => m);
     this.shared = (opts.share ?? true) && canShareMemory();
     for (let i = 0; i < opts.size; i++) this.slots.push(this.startSlot());
   }
@@ -340,7 +344,8 @@ export class ExtractionPool {
       const sink = opts.onProgress ? (e: WorkerProgress) => opts.onProgress!(c.id, e) : undefined;
       try {
         if (c.source) {
-          const { module, arg } = c.source;
+          const module = this.sourceModule(c.source.module);
+          const arg = c.source.arg;
           const r = await onWorker((slot) => withProgress(sink, (progress) => slot.remote.extractSource(module, arg, wire, cancel, progress)));
           return { id: c.id, masks: r.masks, warnings: r.warnings };
         }
