@@ -26,9 +26,8 @@ export function cropArray<T extends VoxelArray>(a: T, size: Vec3, lo: Vec3, hi: 
   let o = 0;
   for (let z = lo[2]; z <= hi[2]; z++)
     for (let y = lo[1]; y <= hi[1]; y++) {
-      const base = nx * (y + ny * z);
-      out.set(a.subarray(base + lo[0], base + hi[0] + 1) as ArrayLike<number> as never, o);
-      o += cx;
+      const base = nx * (y + ny * z) + lo[0];
+      for (let x = 0; x < cx; x++) out[o++] = a[base + x];
     }
   return out;
 }

@@ -6,14 +6,14 @@
 import type { Geometry, Mat3, Vec3 } from '../io/volume.ts';
 
 /** ITK's m_IndexToPhysicalPoint = Direction * diag(spacing), row-major. */
-function indexToPhysicalMatrix(g: Geometry): Mat3 {
+export function indexToPhysicalMatrix(g: Geometry): Mat3 {
   const d = g.direction;
   const s = g.spacing;
   return [d[0] * s[0], d[1] * s[1], d[2] * s[2], d[3] * s[0], d[4] * s[1], d[5] * s[2], d[6] * s[0], d[7] * s[1], d[8] * s[2]];
 }
 
 /** ITK's m_PhysicalPointToIndex for an orthonormal direction: diag(1/spacing) * Direction^T. */
-function physicalToIndexMatrix(g: Geometry): Mat3 {
+export function physicalToIndexMatrix(g: Geometry): Mat3 {
   const d = g.direction;
   const s = g.spacing;
   return [d[0] / s[0], d[3] / s[0], d[6] / s[0], d[1] / s[1], d[4] / s[1], d[7] / s[1], d[2] / s[2], d[5] / s[2], d[8] / s[2]];

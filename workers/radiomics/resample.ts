@@ -31,7 +31,7 @@ import type { InterpolatorName } from './settings.ts';
 import { MaskError, roiBoundingBox, type BoundingBox } from './mask.ts';
 import { cropArray, cropGeometry, cropVolume } from './crop.ts';
 import { applyNormalization, normalizeImage, type Normalization } from './normalize.ts';
-import { itkContinuousIndexToPhysical, itkIndexToPhysical, itkPhysicalToContinuousIndex } from './itk-geometry.ts';
+import { indexToPhysicalMatrix, itkContinuousIndexToPhysical, itkPhysicalToContinuousIndex, physicalToIndexMatrix } from './itk-geometry.ts';
 import { bsplineCoefficientBlock } from './bspline-decomposition.ts';
 
 export type InterpolationKind = 'nearest' | 'linear' | 'bspline';
@@ -50,20 +50,57 @@ export function interpolationKind(name: InterpolatorName): InterpolationKind {
 }
 
 /**
- * The input continuous indices ITK computes for output line (j, k): cx, cy, cz[0 .. nx).
+ * The input continuous indices ITK computes for the output lines (j, k): cx, cy, cz[0 .. nx).
+ * The operations of itkIndexToPhysical and itkPhysicalToContinuousIndex, with the two
+ * grids' matrices computed once.
  */
-function lineIndices(input: Geometry, out: Geometry, j: number, k: number, cx: Float64Array, cy: Float64Array, cz: Float64Array): void {
-  const nx = out.size[0];
-  const s = itkPhysicalToContinuousIndex(input, itkIndexToPhysical(out, 0, j, k));
-  const e = itkPhysicalToContinuousIndex(input, itkIndexToPhysical(out, nx, j, k));
-  const v0 = e[0] - s[0];
-  const v1 = e[1] - s[1];
-  const v2 = e[2] - s[2];
-  for (let i = 0; i < nx; i++) {
-    const a = i / nx;
-    cx[i] = s[0] + a * v0;
-    cy[i] = s[1] + a * v1;
-    cz[i] = s[2] + a * v2;
+class LineIndices {
+  private readonly toPhysical: Mat3;
+  private readonly toIndex: Mat3;
+  private readonly s = new Float64Array(3);
+  private readonly e = new Float64Array(3);
+
+  constructor(
+    private readonly input: Geometry,
+    private readonly out: Geometry,
+  ) {
+    this.toPhysical = indexToPhysicalMatrix(out);
+    this.toIndex = physicalToIndexMatrix(input);
+  }
+
+  /** Continuous index in the input of output index (i, j, k), into c. */
+  private map(i: number, j: number, k: number, c: Float64Array): void {
+    const m = this.toPhysical;
+    const o = this.out.origin;
+    const io = this.input.origin;
+    // ImageBase::TransformIndexToPhysicalPoint: origin first, then each term; minus the input's origin
+    const c0 = o[0] + m[0] * i + m[1] * j + m[2] * k - io[0];
+    const c1 = o[1] + m[3] * i + m[4] * j + m[5] * k - io[1];
+    const c2 = o[2] + m[6] * i + m[7] * j + m[8] * k - io[2];
+    const t = this.toIndex;
+    for (let r = 0; r < 3; r++) {
+      let sum = 0;
+      sum += t[3 * r] * c0;
+      sum += t[3 * r + 1] * c1;
+      sum += t[3 * r + 2] * c2;
+      c[r] = sum;
+    }
+  }
+
+  line(j: number, k: number, cx: Float64Array, cy: Float64Array, cz: Float64Array): void {
+    const nx = this.out.size[0];
+    const { s, e } = this;
+    this.map(0, j, k, s);
+    this.map(nx, j, k, e);
+    const v0 = e[0] - s[0];
+    const v1 = e[1] - s[1];
+    const v2 = e[2] - s[2];
+    for (let i = 0; i < nx; i++) {
+      const a = i / nx;
+      cx[i] = s[0] + a * v0;
+      cy[i] = s[1] + a * v1;
+      cz[i] = s[2] + a * v2;
+    }
   }
 }
 
@@ -167,11 +204,12 @@ export function resampleVolume(
   const cx = new Float64Array(onx);
   const cy = new Float64Array(onx);
   const cz = new Float64Array(onx);
+  const lines = new LineIndices(input, out);
   const intRange = integerRange(data);
   let o = 0;
   for (let k = 0; k < onz; k++)
     for (let j = 0; j < ony; j++) {
-      lineIndices(input, out, j, k, cx, cy, cz);
+      lines.line(j, k, cx, cy, cz);
       for (let i = 0; i < onx; i++, o++) {
         const x = cx[i];
         const y = cy[i];
@@ -211,12 +249,13 @@ function bsplineResample(input: Volume, out: Geometry, normalization: Normalizat
   const cx = new Float64Array(onx);
   const cy = new Float64Array(onx);
   const cz = new Float64Array(onx);
+  const lines = new LineIndices(input, out);
   // First pass: the block of coefficients the samples read.
   const blo: Vec3 = [inx, iny, inz];
   const bhi: Vec3 = [-1, -1, -1];
   for (let k = 0; k < onz; k++)
     for (let j = 0; j < ony; j++) {
-      lineIndices(input, out, j, k, cx, cy, cz);
+      lines.line(j, k, cx, cy, cz);
       for (let i = 0; i < onx; i++) {
         if (!isInside(cx[i], cy[i], cz[i], input.size)) continue;
         const sx = bsplineSupportStart(cx[i]);
@@ -250,7 +289,7 @@ function bsplineResample(input: Volume, out: Geometry, normalization: Normalizat
   let o = 0;
   for (let k = 0; k < onz; k++)
     for (let j = 0; j < ony; j++) {
-      lineIndices(input, out, j, k, cx, cy, cz);
+      lines.line(j, k, cx, cy, cz);
       for (let i = 0; i < onx; i++, o++) {
         const x = cx[i];
         const y = cy[i];
