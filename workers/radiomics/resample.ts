@@ -55,29 +55,30 @@ export function interpolationKind(name: InterpolatorName): InterpolationKind {
  * grids' matrices computed once.
  */
 class LineIndices {
-  private readonly toPhysical: Mat3;
-  private readonly toIndex: Mat3;
+  private readonly toPhysical: Float64Array;
+  private readonly toIndex: Float64Array;
+  /** the output's origin and the input's (plain numbers: the geometry objects come in several shapes) */
+  private readonly o: Float64Array;
+  private readonly io: Float64Array;
+  private readonly nx: number;
   private readonly s = new Float64Array(3);
   private readonly e = new Float64Array(3);
 
-  constructor(
-    private readonly input: Geometry,
-    private readonly out: Geometry,
-  ) {
-    this.toPhysical = indexToPhysicalMatrix(out);
-    this.toIndex = physicalToIndexMatrix(input);
+  constructor(input: Geometry, out: Geometry) {
+    this.toPhysical = Float64Array.from(indexToPhysicalMatrix(out));
+    this.toIndex = Float64Array.from(physicalToIndexMatrix(input));
+    this.o = Float64Array.from(out.origin);
+    this.io = Float64Array.from(input.origin);
+    this.nx = out.size[0];
   }
 
   /** Continuous index in the input of output index (i, j, k), into c. */
   private map(i: number, j: number, k: number, c: Float64Array): void {
-    const m = this.toPhysical;
-    const o = this.out.origin;
-    const io = this.input.origin;
+    const { toPhysical: m, o, io, toIndex: t } = this;
     // ImageBase::TransformIndexToPhysicalPoint: origin first, then each term; minus the input's origin
     const c0 = o[0] + m[0] * i + m[1] * j + m[2] * k - io[0];
     const c1 = o[1] + m[3] * i + m[4] * j + m[5] * k - io[1];
     const c2 = o[2] + m[6] * i + m[7] * j + m[8] * k - io[2];
-    const t = this.toIndex;
     for (let r = 0; r < 3; r++) {
       let sum = 0;
       sum += t[3 * r] * c0;
@@ -88,8 +89,7 @@ class LineIndices {
   }
 
   line(j: number, k: number, cx: Float64Array, cy: Float64Array, cz: Float64Array): void {
-    const nx = this.out.size[0];
-    const { s, e } = this;
+    const { nx, s, e } = this;
     this.map(0, j, k, s);
     this.map(nx, j, k, e);
     const v0 = e[0] - s[0];
@@ -199,12 +199,21 @@ export function resampleVolume(
     if (values) castInto(values, data);
     return { ...copyGeometry(out), data };
   }
-  const [inx, iny] = input.size;
-  const src = input.data;
+  directResample(input.data, [...input.size] as Vec3, new LineIndices(input, out), [...out.size] as Vec3, kind === 'nearest', data);
+  return { ...copyGeometry(out), data };
+}
+
+/**
+ * Nearest-neighbour or linear resampling into `data` (the output's pixel type: integers
+ * clamped, then truncated). Takes plain arrays, so that its loops see one shape of
+ * arguments whatever volume objects the callers have.
+ */
+function directResample(src: VoxelArray, insize: Vec3, lines: LineIndices, outsize: Vec3, nearest: boolean, data: VoxelArray): void {
+  const [inx, iny] = insize;
+  const [onx, ony, onz] = outsize;
   const cx = new Float64Array(onx);
   const cy = new Float64Array(onx);
   const cz = new Float64Array(onx);
-  const lines = new LineIndices(input, out);
   const intRange = integerRange(data);
   let o = 0;
   for (let k = 0; k < onz; k++)
@@ -214,15 +223,11 @@ export function resampleVolume(
         const x = cx[i];
         const y = cy[i];
         const z = cz[i];
-        if (!isInside(x, y, z, input.size)) continue; // default pixel value 0
-        const v =
-          kind === 'nearest'
-            ? src[Math.floor(x + 0.5) + inx * (Math.floor(y + 0.5) + iny * Math.floor(z + 0.5))]
-            : linearAt(src, input.size, x, y, z);
+        if (!isInside(x, y, z, insize)) continue; // default pixel value 0
+        const v = nearest ? src[Math.floor(x + 0.5) + inx * (Math.floor(y + 0.5) + iny * Math.floor(z + 0.5))] : linearAt(src, insize, x, y, z);
         data[o] = intRange ? (v < intRange[0] ? intRange[0] : v > intRange[1] ? intRange[1] : Math.trunc(v)) : v;
       }
     }
-  return { ...copyGeometry(out), data };
 }
 
 /** The double results into the output's pixel type: integers clamped, then truncated (ITK's cast). */
@@ -240,6 +245,83 @@ function castInto(values: Float64Array, data: VoxelArray): void {
 }
 
 /**
+ * BSplineInterpolateImageFunction::EvaluateAtContinuousIndexInternal for one or two voxels
+ * at a time: the 64 terms c(ix, iy, iz) ((1 * wx) * wy) * wz added in the order iz, iy, ix,
+ * with wx wy (the exact value of (1 * wx) * wy) and the in-plane index computed once per
+ * (iy, ix). `c` is the coefficient block starting at `lo`, rows of `bx`, planes of `plane`.
+ */
+class VoxelTerms {
+  private readonly w = new Float64Array(12);
+  /** per slot: 16 (iy, ix) weights and indices, 4 z weights and plane offsets */
+  private readonly wxy = new Float64Array(32);
+  private readonly ixy = new Int32Array(32);
+  private readonly wz = new Float64Array(8);
+  private readonly zo = new Int32Array(8);
+  private readonly ix = new Int32Array(4);
+  private readonly iy = new Int32Array(4);
+
+  constructor(
+    private readonly size: Vec3,
+    private readonly lo: Vec3,
+    private readonly bx: number,
+    private readonly plane: number,
+  ) {}
+
+  set(slot: number, x: number, y: number, z: number): void {
+    const { w, wxy, ixy, wz, zo, ix, iy, size, lo } = this;
+    const sx = bsplineSupportStart(x);
+    const sy = bsplineSupportStart(y);
+    const sz = bsplineSupportStart(z);
+    bsplineWeights(x, sx, w, 0);
+    bsplineWeights(y, sy, w, 4);
+    bsplineWeights(z, sz, w, 8);
+    for (let t = 0; t < 4; t++) {
+      ix[t] = mirror(sx + t, size[0]) - lo[0];
+      iy[t] = this.bx * (mirror(sy + t, size[1]) - lo[1]);
+      wz[4 * slot + t] = w[8 + t];
+      zo[4 * slot + t] = this.plane * (mirror(sz + t, size[2]) - lo[2]);
+    }
+    const s = 16 * slot;
+    for (let ky = 0; ky < 4; ky++)
+      for (let kx = 0; kx < 4; kx++) {
+        wxy[s + 4 * ky + kx] = w[kx] * w[4 + ky];
+        ixy[s + 4 * ky + kx] = ix[kx] + iy[ky];
+      }
+  }
+
+  evaluate(c: Float64Array, slot: number): number {
+    const { wxy, ixy, wz, zo } = this;
+    const s = 16 * slot;
+    let v = 0.0;
+    for (let kz = 0; kz < 4; kz++) {
+      const z = wz[4 * slot + kz];
+      const off = zo[4 * slot + kz];
+      for (let q = 0; q < 16; q++) v += wxy[s + q] * z * c[ixy[s + q] + off];
+    }
+    return v;
+  }
+
+  /** slots 0 and 1 into out[o0] and out[o1] */
+  evaluate2(c: Float64Array, out: Float64Array, o0: number, o1: number): void {
+    const { wxy, ixy, wz, zo } = this;
+    let v0 = 0.0;
+    let v1 = 0.0;
+    for (let kz = 0; kz < 4; kz++) {
+      const z0 = wz[kz];
+      const z1 = wz[4 + kz];
+      const f0 = zo[kz];
+      const f1 = zo[4 + kz];
+      for (let q = 0; q < 16; q++) {
+        v0 += wxy[q] * z0 * c[ixy[q] + f0];
+        v1 += wxy[16 + q] * z1 * c[ixy[16 + q] + f1];
+      }
+    }
+    out[o0] = v0;
+    out[o1] = v1;
+  }
+}
+
+/**
  * Cubic B-spline samples of `input` (normalized on the way) on grid `out`, in double; 0
  * outside the input; null when no sample falls inside it.
  */
@@ -250,6 +332,7 @@ function bsplineResample(input: Volume, out: Geometry, normalization: Normalizat
   const cy = new Float64Array(onx);
   const cz = new Float64Array(onx);
   const lines = new LineIndices(input, out);
+  const insize = input.size;
   // First pass: the block of coefficients the samples read.
   const blo: Vec3 = [inx, iny, inz];
   const bhi: Vec3 = [-1, -1, -1];
@@ -257,7 +340,7 @@ function bsplineResample(input: Volume, out: Geometry, normalization: Normalizat
     for (let j = 0; j < ony; j++) {
       lines.line(j, k, cx, cy, cz);
       for (let i = 0; i < onx; i++) {
-        if (!isInside(cx[i], cy[i], cz[i], input.size)) continue;
+        if (!isInside(cx[i], cy[i], cz[i], insize)) continue;
         const sx = bsplineSupportStart(cx[i]);
         const sy = bsplineSupportStart(cy[i]);
         const sz = bsplineSupportStart(cz[i]);
@@ -279,47 +362,27 @@ function bsplineResample(input: Volume, out: Geometry, normalization: Normalizat
   const bx = bhi[0] - blo[0] + 1;
   const plane = bx * (bhi[1] - blo[1] + 1);
   const values = new Float64Array(onx * ony * onz);
-  const w = new Float64Array(12);
-  const ix = new Int32Array(4);
-  const iy = new Int32Array(4);
-  const iz = new Int32Array(4);
-  // per (ky, kx): wx wy (the exact value of (1 * wx) * wy) and the coefficient's in-plane index
-  const wxy = new Float64Array(16);
-  const ixy = new Int32Array(16);
+  const terms = new VoxelTerms(input.size, blo, bx, plane);
+  const inside = new Int32Array(onx);
   let o = 0;
   for (let k = 0; k < onz; k++)
-    for (let j = 0; j < ony; j++) {
+    for (let j = 0; j < ony; j++, o += onx) {
       lines.line(j, k, cx, cy, cz);
-      for (let i = 0; i < onx; i++, o++) {
-        const x = cx[i];
-        const y = cy[i];
-        const z = cz[i];
-        if (!isInside(x, y, z, input.size)) continue; // default pixel value 0
-        const sx = bsplineSupportStart(x);
-        const sy = bsplineSupportStart(y);
-        const sz = bsplineSupportStart(z);
-        bsplineWeights(x, sx, w, 0);
-        bsplineWeights(y, sy, w, 4);
-        bsplineWeights(z, sz, w, 8);
-        for (let t = 0; t < 4; t++) {
-          ix[t] = mirror(sx + t, inx) - blo[0];
-          iy[t] = bx * (mirror(sy + t, iny) - blo[1]);
-          iz[t] = plane * (mirror(sz + t, inz) - blo[2]);
-        }
-        // EvaluateAtContinuousIndexInternal: p = ix + 4 iy + 16 iz, w = ((1 * wx) * wy) * wz,
-        // the 64 terms added in that order
-        for (let ky = 0; ky < 4; ky++)
-          for (let kx = 0; kx < 4; kx++) {
-            wxy[4 * ky + kx] = w[kx] * w[4 + ky];
-            ixy[4 * ky + kx] = ix[kx] + iy[ky];
-          }
-        let v = 0.0;
-        for (let kz = 0; kz < 4; kz++) {
-          const wz = w[8 + kz];
-          const zo = iz[kz];
-          for (let q = 0; q < 16; q++) v += wxy[q] * wz * c[ixy[q] + zo];
-        }
-        values[o] = v;
+      let n = 0;
+      for (let i = 0; i < onx; i++) if (isInside(cx[i], cy[i], cz[i], insize)) inside[n++] = i; // others: default pixel value 0
+      // two voxels at a time: their two sums are independent, so they run side by side
+      let q = 0;
+      for (; q + 1 < n; q += 2) {
+        const a = inside[q];
+        const b = inside[q + 1];
+        terms.set(0, cx[a], cy[a], cz[a]);
+        terms.set(1, cx[b], cy[b], cz[b]);
+        terms.evaluate2(c, values, o + a, o + b);
+      }
+      if (q < n) {
+        const a = inside[q];
+        terms.set(0, cx[a], cy[a], cz[a]);
+        values[o + a] = terms.evaluate(c, 0);
       }
     }
   return values;
