@@ -26,6 +26,8 @@ test('the demo study: one DCE study of 7 phases with its ROI, reopened after a r
   await expect(page.getByText('synthetic demo data - not for clinical use')).toBeVisible();
   await expect(page.getByTestId('roi-status')).toHaveAttribute('data-voxels', String(voxels), { timeout: 60_000 });
   const before = await seriesItems(page);
+  // Saving the study in the browser follows its display: reload once it is saved.
+  await expect(page.getByTestId('study')).toContainText('saved in this browser', { timeout: 60_000 });
 
   await page.reload();
   await expect(page.getByTestId('series-item')).toHaveCount(1, { timeout: 60_000 });
