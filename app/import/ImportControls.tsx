@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
-import { dicomWorker } from './dicomWorker.ts';
+import { dicomWorkers } from './dicomWorker.ts';
 import { fromDataTransfer, fromFileList } from './fileSources.ts';
 import { importFiles } from './studyService.ts';
 
@@ -12,9 +12,9 @@ export function ImportControls() {
     // webkitdirectory is not in React's attribute list: set it on the element.
     folderRef.current?.setAttribute('webkitdirectory', '');
     folderRef.current?.setAttribute('directory', '');
-    // The DICOM worker starts now, not when the first files are chosen (its start took
+    // The DICOM workers start now, not when the first files are chosen (their start took
     // 0.1-0.5 s of the first import on the busy 2-core machine).
-    dicomWorker();
+    dicomWorkers();
   }, []);
 
   useEffect(() => {

@@ -12,6 +12,7 @@ import * as Comlink from 'comlink';
 import type { ImportResult, SeriesItem } from '../../workers/io/dicom/types.ts';
 import type { Volume } from '../../workers/io/volume.ts';
 import type { PhaseResult } from '../../workers/io/dicom.worker.ts';
+import type { FileScan } from '../../workers/io/dicom/scan.ts';
 import {
   addErrors,
   appStore,
@@ -22,7 +23,7 @@ import {
   type StudyEntry,
 } from '../store/appStore.ts';
 import { getVolume, registerVolume, releaseVolumes, type RegisteredVolume } from '../viewer/viewerService.ts';
-import { dicomWorker } from './dicomWorker.ts';
+import { dicomWorkers, onDicomWorker } from './dicomWorker.ts';
 import type { NamedBlob } from './fileSources.ts';
 import * as persistence from './persistence.ts';
 
@@ -42,6 +43,51 @@ let importCounter = 0;
 function newKey(prefix: string): string {
   const rand = Math.random().toString(36).slice(2, 8);
   return `${prefix}${Date.now().toString(36)}${rand}${importCounter++}`;
+}
+
+/** Each open import's files by name (the workers read them when a phase is decoded). */
+const importedFiles = new Map<string, Map<string, Blob>>();
+
+/** The files of phase `rawPhase` of a series, for a worker to read. */
+function phaseFiles(entry: SeriesEntry, rawPhase: number): NamedBlob[] {
+  const files = importedFiles.get(entry.importId);
+  const phase = entry.item.phases[rawPhase];
+  if (!files || !phase) throw new Error(`${entry.item.seriesDescription || entry.key}: its files are no longer open`);
+  const names = [...new Set(phase.frames.map((f) => f.source))];
+  return names.map((name) => {
+    const blob = files.get(name);
+    if (!blob) throw new Error(`${name}: not part of this import`);
+    return { name, blob };
+  });
+}
+
+/** One source file's bytes (e.g. the image whose header a DICOM SEG export copies). */
+export async function sourceFileBytes(importId: string, name: string): Promise<ArrayBuffer> {
+  const blob = importedFiles.get(importId)?.get(name);
+  if (!blob) throw new Error(`${name}: not part of an open import`);
+  return blob.arrayBuffer();
+}
+
+/**
+ * Every file's header, read by both workers (each takes a contiguous part of the files),
+ * then grouped in the files' order; progress summed over the parts.
+ */
+async function scanFiles(files: NamedBlob[], onProgress: (done: number, total: number) => void): Promise<ImportResult> {
+  const workers = dicomWorkers();
+  const size = Math.ceil(files.length / workers.length);
+  const done = new Array<number>(workers.length).fill(0);
+  const scans: FileScan[][] = await Promise.all(
+    workers.map((w, i) =>
+      w.readHeaders(
+        files.slice(i * size, (i + 1) * size),
+        Comlink.proxy((d: number) => {
+          done[i] = d;
+          onProgress(done.reduce((a, b) => a + b, 0), files.length);
+        }),
+      ),
+    ),
+  );
+  return workers[0].group(scans.flat());
 }
 
 /** Listeners told when a series entry is added (e.g. the viewer selects it). */
@@ -65,30 +111,21 @@ export async function importFiles(files: NamedBlob[], options: ImportOptions = {
   });
   let result: ImportResult;
   try {
-    result = await dicomWorker().scan(
-      importId,
-      files,
-      Comlink.proxy((done: number, total: number) => job.progress(done, total)),
-    );
+    result = await scanFiles(files, (done, total) => job.progress(done, total));
   } catch (e) {
     addErrors([{ file: files.length === 1 ? files[0].name : `${files.length} files`, message: String((e as Error).message ?? e) }]);
     return [];
   } finally {
     job.finish();
   }
-  if (cancelled) {
-    void dicomWorker().release(importId);
-    return [];
-  }
+  if (cancelled) return [];
   performance.mark('her2:files-scanned', { detail: { files: files.length, series: result.series.length } });
   addErrors(result.errors.map((e) => ({ file: e.file, message: e.message })));
   for (const item of result.series) {
     for (const w of item.warnings) addErrors([{ file: seriesName(item), message: w }]);
   }
-  if (result.series.length === 0) {
-    void dicomWorker().release(importId);
-    return [];
-  }
+  if (result.series.length === 0) return [];
+  importedFiles.set(importId, new Map(files.map((f) => [f.name, f.blob])));
 
   // One study entry per StudyInstanceUID of this import.
   const byStudy = new Map<string, SeriesItem[]>();
@@ -250,7 +287,7 @@ export async function forgetStudy(studyKey: string): Promise<void> {
   for (const e of gone) releaseVolumes(`ph:${e.key}:`);
   const imports = new Set(gone.map((e) => e.importId));
   const stillUsed = new Set(appStore.get().series.map((e) => e.importId));
-  for (const id of imports) if (!stillUsed.has(id)) void dicomWorker().release(id);
+  for (const id of imports) if (!stillUsed.has(id)) importedFiles.delete(id);
   if (study?.demo) persistence.setDemoDismissed(true);
   forgotten.add(studyKey);
   await savesInProgress.get(studyKey);
@@ -284,7 +321,8 @@ export function loadRawPhase(seriesKey: string, rawPhase: number): Promise<Regis
   p = busy(
     (async () => {
       const withThumbnail = !entry.thumbnail;
-      const result: PhaseResult = await dicomWorker().loadPhase(entry.importId, entry.item.id, rawPhase, withThumbnail);
+      const files = phaseFiles(entry, rawPhase);
+      const result: PhaseResult = await onDicomWorker((w) => w.decodePhase(entry.item, rawPhase, files, withThumbnail));
       performance.mark('her2:phase-decoded', { detail: { seriesKey, rawPhase } });
       const item = entry.item;
       const label = item.phases.length > 1 ? `phase ${displayIndexOf(entry, rawPhase)}` : item.seriesDescription || 'image';
@@ -404,7 +442,8 @@ export async function ensureThumbnail(seriesKey: string): Promise<void> {
   if (!entry || entry.thumbnail || thumbnailsInFlight.has(seriesKey)) return;
   thumbnailsInFlight.add(seriesKey);
   try {
-    const t = await busy(dicomWorker().thumbnail(entry.importId, entry.item.id));
+    const files = phaseFiles(entry, 0);
+    const t = await busy(onDicomWorker((w) => w.thumbnail(entry.item, files)));
     updateSeries(seriesKey, { thumbnail: t });
   } catch (e) {
     updateSeries(seriesKey, { error: (e as Error).message });

@@ -11,8 +11,7 @@ import { fillPolygon } from '../../workers/roi/fill-polygon.ts';
 import type { Axis } from '../../workers/roi/interpolate.ts';
 import type { MaskImport } from '../../workers/roi/mask-import.ts';
 import { largestLesion } from '../../workers/roi/components.ts';
-import { dicomWorker } from '../import/dicomWorker.ts';
-import { loadPhase, phaseVolumeId } from '../import/studyService.ts';
+import { loadPhase, phaseVolumeId, sourceFileBytes } from '../import/studyService.ts';
 import { appStore, getSeries } from '../store/appStore.ts';
 import { hasRoi, onRoiChange, roiSegmentationId, setRoiMask, setShownRoiVoxels, showRoi, type Reader } from '../viewer/roi.ts';
 import {
@@ -435,9 +434,9 @@ export async function importMaskFiles(files: File[]): Promise<void> {
   scheduleRefresh(0);
 }
 
-/** One source file's bytes, from the DICOM worker that holds the import. */
+/** One source file's bytes, read again from the file the import holds. */
 async function sourceFile(importId: string, name: string): Promise<{ name: string; bytes: ArrayBuffer }> {
-  const bytes = await dicomWorker().fileBytes(importId, name);
+  const bytes = await sourceFileBytes(importId, name);
   return { name, bytes };
 }
 

@@ -1,17 +1,19 @@
 /**
- * Web Worker entry point (comlink) around workers/io/dicom: scans the files the user chose
- * (headers read from the first bytes of each file, see dicom/header-prefix.ts), groups them,
- * and decodes phases on request (loadPhaseVolume) off the main thread.
+ * Web Worker entry point (comlink) around workers/io/dicom. The app runs two of these (one
+ * per core, app/import/dicomWorker.ts) and hands each the files a task needs:
  *
- * The worker keeps each import's File objects, not their bytes: a phase's files are read
- * whole when that phase is decoded, and let go afterwards (files that the scan had to read
- * whole anyway, such as RTSTRUCTs or small compressed files, are kept). Phase decodes run
- * one at a time in the order asked, so the first displayed phase comes first; decoded
- * volumes are transferred, not copied.
+ *   readHeaders(files)     each file's header read from its first bytes (dicom/header-prefix.ts)
+ *                          and classified; an import's files are split between the workers
+ *   group(scans)           the scans of an import, in the files' order -> series items
+ *   decodePhase(item, p, files)  one phase decoded (its files read whole, 16 at a time)
+ *
+ * The workers keep nothing between calls: the app keeps the File objects, the workers read
+ * them when asked. Decoded volumes are transferred, not copied.
  */
 import * as Comlink from 'comlink';
-import { scanDicomHeaders, type RangeReadable } from './dicom/header-prefix.ts';
+import { scanFileHeaders, type RangeReadable } from './dicom/header-prefix.ts';
 import { loadPhaseVolume } from './dicom/load.ts';
+import { collectScans, type FileScan } from './dicom/scan.ts';
 import type { ImportResult, SeriesItem } from './dicom/types.ts';
 import { makeThumbnail, type Thumbnail } from './thumbnail.ts';
 import type { Volume } from './volume.ts';
@@ -29,24 +31,8 @@ export interface PhaseResult {
   thumbnail?: Thumbnail;
 }
 
-interface ImportState {
-  blobs: Map<string, Blob>;
-  /** files the scan read whole */
-  whole: Map<string, ArrayBuffer>;
-  result: ImportResult;
-}
-
-const imports = new Map<string, ImportState>();
 /** Reads in flight: measured in Chromium on 616 files, 8 to 32 at a time beat all at once. */
 const PARALLEL_READS = 16;
-
-function findItem(importId: string, itemId: string): { state: ImportState; item: SeriesItem } {
-  const state = imports.get(importId);
-  if (!state) throw new Error(`import ${importId} is not open (released or never scanned)`);
-  const item = state.result.series.find((s) => s.id === itemId);
-  if (!item) throw new Error(`series ${itemId} is not in import ${importId}`);
-  return { state, item };
-}
 
 async function readBlob(name: string, blob: Blob, start = 0, end = blob.size): Promise<ArrayBuffer> {
   try {
@@ -56,32 +42,25 @@ async function readBlob(name: string, blob: Blob, start = 0, end = blob.size): P
   }
 }
 
-/** A reader of `names` (read whole, PARALLEL_READS at a time, in the order given). */
-function prefetch(state: ImportState, names: string[]): (name: string) => Promise<ArrayBuffer> {
+/** A reader of `files` (read whole, PARALLEL_READS at a time, in the order given). */
+function prefetch(files: NamedBlob[]): (name: string) => Promise<ArrayBuffer> {
   const pending = new Map<string, Promise<ArrayBuffer>>();
   const starters: (() => void)[] = [];
-  for (const name of names) {
-    if (pending.has(name)) continue;
-    const kept = state.whole.get(name);
-    if (kept) {
-      pending.set(name, Promise.resolve(kept));
-      continue;
-    }
-    pending.set(
-      name,
-      new Promise<ArrayBuffer>((resolve, reject) => {
-        starters.push(() => {
-          const blob = state.blobs.get(name);
-          const read = blob ? readBlob(name, blob) : Promise.reject(new Error(`${name}: not part of this import`));
-          read.then(resolve, reject).finally(() => starters.shift()?.());
-        });
-      }),
-    );
+  for (const f of files) {
+    if (pending.has(f.name)) continue;
+    const p = new Promise<ArrayBuffer>((resolve, reject) => {
+      starters.push(() => {
+        readBlob(f.name, f.blob)
+          .then(resolve, reject)
+          .finally(() => starters.shift()?.());
+      });
+    });
     // (a read nobody awaits, after a failure, is not an unhandled rejection)
-    pending.get(name)!.catch(() => undefined);
+    p.catch(() => undefined);
+    pending.set(f.name, p);
   }
   for (const start of starters.splice(0, PARALLEL_READS)) start();
-  return (name) => pending.get(name) ?? Promise.reject(new Error(`${name}: not part of this phase`));
+  return (name) => pending.get(name) ?? Promise.reject(new Error(`${name}: not among the files given for this phase`));
 }
 
 /** Per-slice value ranges (Cornerstone's images carry them; computed here, off the main thread). */
@@ -105,77 +84,50 @@ function sliceRangesOf(volume: Volume): Float64Array {
   return out;
 }
 
-/** Phase decodes, one at a time, in the order asked. */
-let queue: Promise<unknown> = Promise.resolve();
-function serially<T>(task: () => Promise<T>): Promise<T> {
-  const run = queue.then(task, task);
-  queue = run.catch(() => undefined);
-  return run;
-}
-
-async function decodePhase(state: ImportState, item: SeriesItem, phaseIndex: number): Promise<Volume> {
+function decode(item: SeriesItem, phaseIndex: number, files: NamedBlob[]): Promise<Volume> {
   const phase = item.phases[phaseIndex];
   if (!phase) throw new Error(`series ${item.seriesNumber} has no phase ${phaseIndex} (it has ${item.phases.length})`);
-  const getBytes = prefetch(
-    state,
-    phase.frames.map((f) => f.source),
-  );
-  return loadPhaseVolume(item, phase.index, getBytes);
+  const byName = new Map(files.map((f) => [f.name, f]));
+  // the phase's files in slice order, so that the first slices are read first
+  const ordered: NamedBlob[] = [];
+  for (const f of phase.frames) {
+    const file = byName.get(f.source);
+    if (!file) throw new Error(`${f.source}: not among the files given for this phase`);
+    ordered.push(file);
+  }
+  return loadPhaseVolume(item, phase.index, prefetch(ordered));
 }
 
 const api = {
-  /** Reads every file's header (a prefix of it), then groups them. */
-  async scan(
-    importId: string,
-    files: NamedBlob[],
-    onProgress?: (done: number, total: number) => void,
-  ): Promise<ImportResult> {
+  /** Each file's header (read from its first bytes), classified; in the files' order. */
+  readHeaders(files: NamedBlob[], onProgress?: (done: number, total: number) => void): Promise<FileScan[]> {
     const readable: RangeReadable[] = files.map((f) => ({
       name: f.name,
       size: f.blob.size,
       read: (start, end) => readBlob(f.name, f.blob, start, end),
     }));
-    const { result, wholeFiles } = await scanDicomHeaders(readable, { parallel: PARALLEL_READS, onProgress });
-    imports.set(importId, { blobs: new Map(files.map((f) => [f.name, f.blob])), whole: wholeFiles, result });
-    return result;
+    return scanFileHeaders(readable, { parallel: PARALLEL_READS, onProgress });
   },
 
-  /** Decodes item.phases[phaseIndex] of a series item; optionally its thumbnail. */
-  loadPhase(importId: string, itemId: string, phaseIndex: number, withThumbnail = false): Promise<PhaseResult> {
-    const { state, item } = findItem(importId, itemId);
-    return serially(async () => {
-      const volume = await decodePhase(state, item, phaseIndex);
-      const sliceRanges = sliceRangesOf(volume);
-      const thumbnail = withThumbnail ? makeThumbnail(volume) : undefined;
-      const transfers: Transferable[] = [volume.data.buffer as ArrayBuffer];
-      if (thumbnail) transfers.push(thumbnail.rgba.buffer as ArrayBuffer);
-      return Comlink.transfer({ volume, sliceRanges, thumbnail }, transfers);
-    });
+  /** An import's scans (all of them, in the files' order) grouped into series items. */
+  group(scans: FileScan[]): ImportResult {
+    return collectScans(scans);
   },
 
-  /** Thumbnail of a series item's first phase (decodes it, keeps nothing). */
-  thumbnail(importId: string, itemId: string): Promise<Thumbnail> {
-    const { state, item } = findItem(importId, itemId);
-    return serially(async () => {
-      const t = makeThumbnail(await decodePhase(state, item, 0));
-      return Comlink.transfer(t, [t.rgba.buffer as ArrayBuffer]);
-    });
+  /** Decodes item.phases[phaseIndex] from its files; optionally its thumbnail. */
+  async decodePhase(item: SeriesItem, phaseIndex: number, files: NamedBlob[], withThumbnail = false): Promise<PhaseResult> {
+    const volume = await decode(item, phaseIndex, files);
+    const sliceRanges = sliceRangesOf(volume);
+    const thumbnail = withThumbnail ? makeThumbnail(volume) : undefined;
+    const transfers: Transferable[] = [volume.data.buffer as ArrayBuffer];
+    if (thumbnail) transfers.push(thumbnail.rgba.buffer as ArrayBuffer);
+    return Comlink.transfer({ volume, sliceRanges, thumbnail }, transfers);
   },
 
-  /** A copy of one file's bytes (e.g. the source image whose header a DICOM SEG export copies). */
-  async fileBytes(importId: string, name: string): Promise<ArrayBuffer> {
-    const state = imports.get(importId);
-    if (!state) throw new Error(`import ${importId} is not open (released or never scanned)`);
-    const kept = state.whole.get(name);
-    if (kept) return kept.slice(0);
-    const blob = state.blobs.get(name);
-    if (!blob) throw new Error(`${name}: not part of this import`);
-    return readBlob(name, blob);
-  },
-
-  /** Forgets an import's files. */
-  release(importId: string): void {
-    imports.delete(importId);
+  /** Thumbnail of item.phases[0] (decodes it, keeps nothing). */
+  async thumbnail(item: SeriesItem, files: NamedBlob[]): Promise<Thumbnail> {
+    const t = makeThumbnail(await decode(item, 0, files));
+    return Comlink.transfer(t, [t.rgba.buffer as ArrayBuffer]);
   },
 };
 

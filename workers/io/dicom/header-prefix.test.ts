@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readHeader, scanDicomHeaders, type RangeReadable } from './header-prefix.ts';
-import { scanDicom } from './scan.ts';
+import { readHeader, scanDicomHeaders, scanFileHeaders, type RangeReadable } from './header-prefix.ts';
+import { collectScans, scanDicom } from './scan.ts';
 import type { DicomSource } from './types.ts';
 import { PYDICOM_FILES, SAMPLES, sourcesOf } from './test-support.ts';
 
@@ -39,21 +39,28 @@ describe('scanDicomHeaders equals scanDicom on the whole files', () => {
       it(`${name}, first read ${firstBytes} bytes`, async () => {
         const sources = load();
         const { files } = readable(sources);
-        const { result } = await scanDicomHeaders(files, { firstBytes, parallel: 4 });
+        const result = await scanDicomHeaders(files, { firstBytes, parallel: 4 });
         expect(result).toEqual(scanDicom(sources));
       });
     }
   }
 
+  it('scans of parts of an import, put back in order, give the same result', async () => {
+    const sources = sourcesOf(join(SAMPLES, 'ge-signa-multiphase-10tp'));
+    const { files } = readable(sources);
+    const cut = Math.floor(files.length / 3);
+    const parts = await Promise.all([scanFileHeaders(files.slice(0, cut)), scanFileHeaders(files.slice(cut))]);
+    expect(collectScans(parts.flat())).toEqual(scanDicom(sources));
+  });
+
   it('reads only the headers of native files (Philips enhanced: 146 kB of header, 670 kB file)', async () => {
     const sources = sourcesOf(join(SAMPLES, 'philips-enhanced-mr-fieldmap'));
     const { files, bytesRead } = readable(sources);
-    const { result, wholeFiles } = await scanDicomHeaders(files, { firstBytes: 16 * 1024 });
+    const result = await scanDicomHeaders(files, { firstBytes: 16 * 1024 });
     expect(result.series.length).toBeGreaterThan(0);
     const big = sources.filter((s) => s.bytes.byteLength > 512 * 1024);
     expect(big).toHaveLength(1);
     for (const s of big) {
-      expect(wholeFiles.has(s.name)).toBe(false);
       // 16 kB, 64 kB, then 256 kB: the header (146 kB) is in the third read
       expect(bytesRead.get(s.name)).toBe((16 + 64 + 256) * 1024);
     }
@@ -81,7 +88,7 @@ describe('readHeader', () => {
   it('reports a file cut inside its pixel data as scanDicom does, naming it', async () => {
     const cut = { name: 'cut/MR_small.dcm', bytes: mr.bytes.slice(0, mr.bytes.byteLength - 1000) };
     const { files } = readable([cut]);
-    const { result } = await scanDicomHeaders(files, { firstBytes: 1024 });
+    const result = await scanDicomHeaders(files, { firstBytes: 1024 });
     expect(result.series).toEqual([]);
     expect(result.errors).toEqual(scanDicom([cut]).errors);
     expect(result.errors[0].message).toMatch(/^cut\/MR_small\.dcm: the file is truncated/);
@@ -90,7 +97,7 @@ describe('readHeader', () => {
   it('reports a file cut inside its header as scanDicom does', async () => {
     const cut = { name: 'header-cut.dcm', bytes: mr.bytes.slice(0, 700) };
     const { files } = readable([cut]);
-    const { result } = await scanDicomHeaders(files, { firstBytes: 256 });
+    const result = await scanDicomHeaders(files, { firstBytes: 256 });
     expect(result.errors).toEqual(scanDicom([cut]).errors);
     expect(result.errors).toHaveLength(1);
   });

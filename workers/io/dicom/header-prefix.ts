@@ -7,6 +7,8 @@
  * The prefix grows (x4) while the header runs past it; a file whose pixel data are
  * encapsulated, or that has none (RTSTRUCT, SR...), is read whole, so its checks are the
  * same as scanDicom's on the whole bytes (fragments complete, every element present).
+ * (Its bytes are not kept: decoding reads a file again, which costs about as much as
+ * keeping it would save.)
  */
 import { DicomFileError, looksLikeDicom, parseDicomFile, type ParsedFile } from './parse.ts';
 import { classifyFile, collectScans, scanError, type FileScan } from './scan.ts';
@@ -63,33 +65,37 @@ export async function readHeader(file: RangeReadable, firstBytes = FIRST_READ_BY
 }
 
 /**
- * scanDicom over files read by prefix: `parallel` files in flight, headers classified as
- * they arrive and grouped in the files' order. Returns the result and the files that had
- * to be read whole (their bytes, so they are not read twice).
+ * Each file's scan (classifyFile on its header, or the error naming it), in the files'
+ * order, `parallel` files read at a time. Scans of parts of an import (read by several
+ * workers) are put back in order and grouped with collectScans.
  */
-export async function scanDicomHeaders(
+export async function scanFileHeaders(
   files: RangeReadable[],
   options: { parallel?: number; firstBytes?: number; onProgress?: (done: number, total: number) => void } = {},
-): Promise<{ result: ImportResult; wholeFiles: Map<string, ArrayBuffer> }> {
+): Promise<FileScan[]> {
   const scans: FileScan[] = new Array(files.length);
-  const wholeFiles = new Map<string, ArrayBuffer>();
   let next = 0;
   let done = 0;
   const reader = async () => {
     while (next < files.length) {
       const i = next++;
-      const f = files[i];
       try {
-        const h = await readHeader(f, options.firstBytes);
-        scans[i] = classifyFile(h.parsed);
-        if (h.whole) wholeFiles.set(f.name, h.bytes);
+        scans[i] = classifyFile((await readHeader(files[i], options.firstBytes)).parsed);
       } catch (e) {
-        scans[i] = scanError(f.name, e);
+        scans[i] = scanError(files[i].name, e);
       }
       done++;
       if (options.onProgress && (done % 32 === 0 || done === files.length)) options.onProgress(done, files.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.parallel ?? 16, files.length) }, reader));
-  return { result: collectScans(scans), wholeFiles };
+  return scans;
+}
+
+/** scanDicom over files read by prefix: the same ImportResult. */
+export async function scanDicomHeaders(
+  files: RangeReadable[],
+  options: { parallel?: number; firstBytes?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ImportResult> {
+  return collectScans(await scanFileHeaders(files, options));
 }
