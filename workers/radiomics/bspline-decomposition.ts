@@ -292,8 +292,10 @@ export function coefficientsInWindow4(s: Float64Array, n: number, lo: number, hi
 /**
  * The coefficients of the whole-volume decomposition of `data` (size [nx, ny, nz], each voxel
  * first converted to double and passed through `normalization`) on the block [lo, hi]
- * (inclusive), as an array of the block's size, x fastest. `bound` bounds |normalized voxel|
- * over the whole volume (null or not finite: whole lines everywhere, as ITK).
+ * (inclusive): voxel (x, y, z) of the block at (x - x0) + bx (y - y0) + bx by z, with
+ * bx, by the block's sizes along x and y and z the volume's own index (planes outside
+ * [z0, z1] hold intermediate values). `bound` bounds |normalized voxel| over the whole
+ * volume (null or not finite: whole lines everywhere, as ITK).
  */
 export function bsplineCoefficientBlock(
   data: VoxelArray,
@@ -375,12 +377,12 @@ class BlockDecomposition {
     this.planeDone = new Uint8Array(this.nz);
   }
 
-  /** The z pass on the block: c[k + bx by (z - z0)], k = x - x0 + bx (y - y0). */
+  /** The z pass on the block, in place: c2[k + bx by z], k = x - x0 + bx (y - y0). */
   run(): Float64Array {
     const { nz, z0, z1, c2, s4 } = this;
     const [zl, zh] = this.zw;
     const plane = this.bx * this.by;
-    const c = new Float64Array(plane * (z1 - z0 + 1));
+    const c = c2;
     for (let z = zl; z <= zh; z++) this.yPlane(z);
     let k = 0;
     for (; k + 4 <= plane; k += 4) {
@@ -393,7 +395,7 @@ class BlockDecomposition {
       }
       if (coefficientsInWindow4(s4, nz, zl, zh, z0, z1, this.m3)) {
         for (let z = z0; z <= z1; z++) {
-          const o = k + plane * (z - z0);
+          const o = k + plane * z;
           c[o] = s4[4 * z];
           c[o + 1] = s4[4 * z + 1];
           c[o + 2] = s4[4 * z + 2];
@@ -417,7 +419,7 @@ class BlockDecomposition {
       h = nz - 1;
       for (let z = 0; z < nz; z++) this.yPlane(z);
     }
-    for (let z = z0; z <= z1; z++) c[k + plane * (z - z0)] = s[z];
+    for (let z = z0; z <= z1; z++) c[k + plane * z] = s[z];
   }
 
   /** The y pass of plane z (x in the block, y in the block). */

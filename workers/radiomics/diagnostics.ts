@@ -12,8 +12,8 @@
  *
  * Versions: our engine's name and version, not PyRadiomics's.
  */
-import type { Geometry, VoxelArray, Volume } from '../io/volume.ts';
-import { boxSize, centerOfMassIndex, countComponents, roiBoundingBox, type BoundingBox } from './mask.ts';
+import type { Geometry, Vec3, VoxelArray, Volume } from '../io/volume.ts';
+import { boxSize, centerOfMassIndex, countComponents, roiBoundingBox, wholeBlock, type BoundingBox, type RoiBlock } from './mask.ts';
 import { itkContinuousIndexToPhysical } from './itk-geometry.ts';
 import type { ImageStats } from './image-stats.ts';
 import { npSum } from './npstats.ts';
@@ -145,10 +145,13 @@ export function imageEntries(prefix: string, image: Volume, stats?: ImageStats |
  */
 export function maskEntries(
   prefix: string,
-  roi: Uint8Array,
+  roiIn: Uint8Array | RoiBlock,
   geometry: Geometry,
   opts: { original?: Volume; image?: VoxelArray; box?: BoundingBox } = {},
 ): DiagnosticEntry[] {
+  // the ROI as a block of the grid (the whole grid for a whole-grid array)
+  const block = roiIn instanceof Uint8Array ? wholeBlock(roiIn, geometry.size) : roiIn;
+  const roi = block.data;
   const p = `diagnostics_Mask-${prefix}_`;
   const out: DiagnosticEntry[] = [];
   if (prefix === 'original' && opts.original) {
@@ -157,13 +160,15 @@ export function maskEntries(
   }
   out.push([`${p}Spacing`, floatTuple(geometry.spacing)]);
   out.push([`${p}Size`, intTuple(geometry.size)]);
-  const bb = opts.box ?? roiBoundingBox(roi, geometry.size);
+  const bb = opts.box ?? roiBoundingBox(roi, block.size, block.lo);
   if (!bb) return out;
   out.push([`${p}BoundingBox`, intTuple([...bb.lo, ...boxSize(bb)])]);
-  const n = voxelsInBox(roi, geometry.size, bb);
+  // the box in the block's indices
+  const local: BoundingBox = { lo: [0, 1, 2].map((a) => bb.lo[a] - block.lo[a]) as Vec3, hi: [0, 1, 2].map((a) => bb.hi[a] - block.lo[a]) as Vec3 };
+  const n = voxelsInBox(roi, block.size, local);
   out.push([`${p}VoxelNum`, String(n)]);
-  out.push([`${p}VolumeNum`, String(countComponents(roi, geometry.size, bb))]);
-  const com = centerOfMassIndex(roi, geometry.size, bb);
+  out.push([`${p}VolumeNum`, String(countComponents(roi, block.size, local))]);
+  const com = centerOfMassIndex(roi, block.size, local, block.lo);
   out.push([`${p}CenterOfMassIndex`, floatTuple(com)]);
   out.push([`${p}CenterOfMass`, floatTuple(itkContinuousIndexToPhysical(geometry, com))]);
   if (opts.image) {
@@ -171,13 +176,15 @@ export function maskEntries(
     let min = Infinity;
     let max = -Infinity;
     const [nx, ny] = geometry.size;
+    const [bnx, bny] = block.size;
     let k = 0;
     for (let z = bb.lo[2]; z <= bb.hi[2]; z++)
       for (let y = bb.lo[1]; y <= bb.hi[1]; y++) {
         const base = nx * (y + ny * z);
-        for (let i = base + bb.lo[0]; i <= base + bb.hi[0]; i++) {
-          if (!roi[i]) continue;
-          const x = opts.image[i];
+        const rbase = bnx * (y - block.lo[1] + bny * (z - block.lo[2])) - block.lo[0];
+        for (let xi = bb.lo[0]; xi <= bb.hi[0]; xi++) {
+          if (!roi[rbase + xi]) continue;
+          const x = opts.image[base + xi];
           v[k++] = x;
           if (x < min) min = x;
           if (x > max) max = x;

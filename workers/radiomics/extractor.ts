@@ -30,7 +30,7 @@ import {
   PyFloat,
   type Settings,
 } from './settings.ts';
-import { boxSize, checkRoi, geometryMismatch, MaskError, selectLabelWithBox, type BoundingBox } from './mask.ts';
+import { boxSize, checkRoi, expandRoi, geometryMismatch, MaskError, selectLabelBlock, type BoundingBox } from './mask.ts';
 import { normalizationOf, normalizeImage, type Normalization } from './normalize.ts';
 import { smallIntegerStats } from './image-stats.ts';
 import { checkRoiInsideImage, resampleForPyRadiomics, resampleRoi } from './resample.ts';
@@ -216,8 +216,9 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
   }
 
   // 1. image and mask (getMask: cast to uint32, the label must be present)
-  const selected = selectLabelWithBox(maskIn, s.label, 'mask');
-  let roi = selected.roi;
+  // the ROI on its bounding box: resampling reads no more of it (the whole grid's array is
+  // made only for the paths that need it)
+  const selected = selectLabelBlock(maskIn, s.label, 'mask');
   // the ROI's box while roi is the selected label on the mask grid (saves whole-volume scans)
   let knownBox: BoundingBox | undefined = selected.box;
   let maskGeometry: Geometry = maskIn;
@@ -226,7 +227,7 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
   const stats = info || s.normalize || resampling ? smallIntegerStats(imageIn.data) : null;
   if (info) {
     diagnostics.push(...imageEntries('original', imageIn, stats));
-    diagnostics.push(...maskEntries('original', roi, maskIn, { original: maskIn, box: knownBox }));
+    diagnostics.push(...maskEntries('original', selected.block, maskIn, { original: maskIn, box: knownBox }));
   }
   let image: Volume = imageIn;
   let normalization: Normalization | null = null;
@@ -236,10 +237,11 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
     // With resampling the normalized image is only needed on the resampled grid.
     if (!resampling) image = normalizeImage(image, normalization);
   }
+  let roi: Uint8Array;
   if (resampling) {
     const r = resampleForPyRadiomics(
       image,
-      roi,
+      selected.block,
       maskGeometry,
       { resampledPixelSpacing: s.resampledPixelSpacing!, interpolator: s.interpolator!, padDistance: s.padDistance },
       normalization,
@@ -255,6 +257,7 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
       diagnostics.push(...maskEntries('interpolated', roi, maskGeometry, { image: image.data }));
     }
   } else if (s.preCrop) {
+    roi = expandRoi(selected.block, maskIn.size);
     const { box, corrected } = checkMaskOnImage(image, roi, maskGeometry, s, knownBox);
     knownBox = undefined;
     if (corrected) {
@@ -265,7 +268,7 @@ export function prepareCase(imageIn: Volume, maskIn: Volume, params: ExtractionP
     image = cropVolume(image, lo, hi);
     roi = cropArray(roi, maskGeometry.size, lo, hi);
     maskGeometry = cropGeometry(maskGeometry, lo, hi);
-  }
+  } else roi = expandRoi(selected.block, maskIn.size);
   check(hooks);
 
   // 2. checkMask (geometry, correctMask, ROI dimensions / size)

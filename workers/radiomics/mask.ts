@@ -43,6 +43,17 @@ export function selectLabel(mask: Volume, label: number, source = 'mask'): Uint8
   return selectLabelWithBox(mask, label, source).roi;
 }
 
+/**
+ * An ROI given on a block of its grid: `data` holds the voxels [lo, lo + size) (x fastest);
+ * the ROI has no voxel outside the block. Saves a whole-grid array when only the ROI's
+ * neighbourhood is read (a 384 x 384 x 88 mask is 13 MB per extraction).
+ */
+export interface RoiBlock {
+  data: Uint8Array;
+  lo: Vec3;
+  size: Vec3;
+}
+
 /** A selected label: its ROI, bounding box and voxel count. */
 export interface SelectedLabel {
   roi: Uint8Array;
@@ -56,10 +67,15 @@ export interface SelectedLabel {
  * only where those bytes are not all zero.
  */
 export function selectLabelWithBox(mask: Volume, label: number, source = 'mask'): SelectedLabel {
+  const { block, box, count } = selectLabelBlock(mask, label, source);
+  return { roi: expandRoi(block, mask.size), box, count };
+}
+
+/** selectLabelWithBox with the ROI on its bounding box only (RoiBlock). */
+export function selectLabelBlock(mask: Volume, label: number, source = 'mask'): { block: RoiBlock; box: BoundingBox; count: number } {
   const d = mask.data;
   const float = d instanceof Float32Array || d instanceof Float64Array;
   const n = d.length;
-  const roi = new Uint8Array(n);
   // [any nonzero, count, x0, y0, z0, x1, y1, z1]
   const st = Int32Array.of(0, 0, mask.size[0], mask.size[1], mask.size[2], -1, -1, -1);
   const bpe = d.BYTES_PER_ELEMENT;
@@ -69,7 +85,7 @@ export function selectLabelWithBox(mask: Volume, label: number, source = 'mask')
   const spans = Math.floor((n - first) / per);
   const last = first + spans * per;
   const words = new Int32Array(d.buffer, d.byteOffset + first * bpe, 2 * spans);
-  scanLabel(d, float, label, roi, 0, first, mask.size, st);
+  scanLabel(d, float, label, 0, first, mask.size, st);
   for (let j = 0; j < spans; ) {
     if ((words[2 * j] | words[2 * j + 1]) === 0) {
       j++;
@@ -77,10 +93,10 @@ export function selectLabelWithBox(mask: Volume, label: number, source = 'mask')
     }
     let k = j + 1;
     while (k < spans && (words[2 * k] | words[2 * k + 1]) !== 0) k++;
-    scanLabel(d, float, label, roi, first + j * per, first + k * per, mask.size, st);
+    scanLabel(d, float, label, first + j * per, first + k * per, mask.size, st);
     j = k;
   }
-  scanLabel(d, float, label, roi, last, n, mask.size, st);
+  scanLabel(d, float, label, last, n, mask.size, st);
   const found = st[1] > 0;
   if (!st[0] || (float && !found && maskAsUint32(mask).every((v) => v === 0)))
     throw new MaskError(`${source}: no labels found in this mask (nothing is segmented)`);
@@ -91,11 +107,23 @@ export function selectLabelWithBox(mask: Volume, label: number, source = 'mask')
     const list = [...present].sort((a, b) => a - b).join(', ');
     throw new MaskError(`${source}: label ${label} is not present in the mask (labels present: ${list})`);
   }
-  return { roi, box: { lo: [st[2], st[3], st[4]], hi: [st[5], st[6], st[7]] }, count: st[1] };
+  const box: BoundingBox = { lo: [st[2], st[3], st[4]], hi: [st[5], st[6], st[7]] };
+  const size = boxSize(box);
+  const data = new Uint8Array(size[0] * size[1] * size[2]);
+  const [nx, ny] = mask.size;
+  for (let z = 0, o = 0; z < size[2]; z++)
+    for (let y = 0; y < size[1]; y++) {
+      const base = box.lo[0] + nx * (box.lo[1] + y + ny * (box.lo[2] + z));
+      for (let x = 0; x < size[0]; x++, o++) {
+        const raw = d[base + x];
+        if (raw !== 0 && (float ? Math.trunc(raw) >>> 0 : raw >>> 0) === label) data[o] = 1;
+      }
+    }
+  return { block: { data, lo: [...box.lo], size }, box, count: st[1] };
 }
 
-/** The label's voxels among d[a..b): roi, count and box in st (see selectLabelWithBox). */
-function scanLabel(d: VoxelArray, float: boolean, label: number, roi: Uint8Array, a: number, b: number, size: Vec3, st: Int32Array): void {
+/** The label's voxels among d[a..b): count and box in st (see selectLabelBlock). */
+function scanLabel(d: VoxelArray, float: boolean, label: number, a: number, b: number, size: Vec3, st: Int32Array): void {
   const nx = size[0];
   const nxy = nx * size[1];
   for (let i = a; i < b; i++) {
@@ -105,7 +133,6 @@ function scanLabel(d: VoxelArray, float: boolean, label: number, roi: Uint8Array
     // sitk.Cast(mask, sitkUInt32): floats truncate toward zero, negative integers wrap
     const v = float ? Math.trunc(raw) >>> 0 : raw >>> 0;
     if (v !== label) continue;
-    roi[i] = 1;
     st[1]++;
     const z = Math.floor(i / nxy);
     const r = i - z * nxy;
@@ -120,8 +147,24 @@ function scanLabel(d: VoxelArray, float: boolean, label: number, roi: Uint8Array
   }
 }
 
-/** Bounding box of the nonzero voxels, or null when there are none. */
-export function roiBoundingBox(roi: Uint8Array, size: Vec3): BoundingBox | null {
+/** The ROI of a block on its whole grid of `size`. */
+export function expandRoi(block: RoiBlock, size: Vec3): Uint8Array {
+  const [nx, ny, nz] = size;
+  const out = new Uint8Array(nx * ny * nz);
+  const [bx, by, bz] = block.size;
+  const [x0, y0, z0] = block.lo;
+  for (let z = 0, o = 0; z < bz; z++)
+    for (let y = 0; y < by; y++, o += bx) out.set(block.data.subarray(o, o + bx), x0 + nx * (y0 + y + ny * (z0 + z)));
+  return out;
+}
+
+/** A whole-grid ROI as a block (the whole grid). */
+export function wholeBlock(roi: Uint8Array, size: Vec3): RoiBlock {
+  return { data: roi, lo: [0, 0, 0], size: [...size] };
+}
+
+/** Bounding box of the nonzero voxels (their indices plus `offset`), or null when there are none. */
+export function roiBoundingBox(roi: Uint8Array, size: Vec3, offset: Vec3 = [0, 0, 0]): BoundingBox | null {
   const [nx, ny, nz] = size;
   let x0 = nx;
   let y0 = ny;
@@ -142,7 +185,8 @@ export function roiBoundingBox(roi: Uint8Array, size: Vec3): BoundingBox | null 
         if (z > z1) z1 = z;
       }
   if (x1 < 0) return null;
-  return { lo: [x0, y0, z0], hi: [x1, y1, z1] };
+  const [ox, oy, oz] = offset;
+  return { lo: [x0 + ox, y0 + oy, z0 + oz], hi: [x1 + ox, y1 + oy, z1 + oz] };
 }
 
 export function roiVoxelCount(roi: Uint8Array): number {
@@ -247,8 +291,11 @@ export function countComponents(roi: Uint8Array, size: Vec3, box?: BoundingBox):
   return count;
 }
 
-/** Mean index (x, y, z) of the ROI voxels (numpy mean of np.where coordinates); `box` bounds the scan. */
-export function centerOfMassIndex(roi: Uint8Array, size: Vec3, box?: BoundingBox): Vec3 {
+/**
+ * Mean index (x, y, z) of the ROI voxels (numpy mean of np.where coordinates); `box` bounds
+ * the scan; `offset` is added to the array's indices (the array is a block of the grid there).
+ */
+export function centerOfMassIndex(roi: Uint8Array, size: Vec3, box?: BoundingBox, offset: Vec3 = [0, 0, 0]): Vec3 {
   const [nx, ny, nz] = size;
   const lo = box?.lo ?? [0, 0, 0];
   const hi = box?.hi ?? [nx - 1, ny - 1, nz - 1];
@@ -261,9 +308,9 @@ export function centerOfMassIndex(roi: Uint8Array, size: Vec3, box?: BoundingBox
       const base = nx * (y + ny * z);
       for (let x = lo[0]; x <= hi[0]; x++) {
         if (roi[base + x] === 0) continue;
-        sx += x;
-        sy += y;
-        sz += z;
+        sx += x + offset[0];
+        sy += y + offset[1];
+        sz += z + offset[2];
         n++;
       }
     }

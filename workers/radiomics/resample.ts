@@ -28,7 +28,7 @@
  */
 import type { Geometry, Mat3, Vec3, Volume, VoxelArray } from '../io/volume.ts';
 import type { InterpolatorName } from './settings.ts';
-import { MaskError, roiBoundingBox, type BoundingBox } from './mask.ts';
+import { MaskError, roiBoundingBox, wholeBlock, type BoundingBox, type RoiBlock } from './mask.ts';
 import { cropArray, cropGeometry, cropVolume } from './crop.ts';
 import { applyNormalization, normalizeImage, type Normalization } from './normalize.ts';
 import { indexToPhysicalMatrix, itkContinuousIndexToPhysical, itkPhysicalToContinuousIndex, physicalToIndexMatrix } from './itk-geometry.ts';
@@ -362,7 +362,8 @@ function bsplineResample(input: Volume, out: Geometry, normalization: Normalizat
   const bx = bhi[0] - blo[0] + 1;
   const plane = bx * (bhi[1] - blo[1] + 1);
   const values = new Float64Array(onx * ony * onz);
-  const terms = new VoxelTerms(input.size, blo, bx, plane);
+  // the block's planes are at their own z (bsplineCoefficientBlock)
+  const terms = new VoxelTerms(input.size, [blo[0], blo[1], 0], bx, plane);
   const inside = new Int32Array(onx);
   let o = 0;
   for (let k = 0; k < onz; k++)
@@ -419,9 +420,39 @@ function linearAt(src: VoxelArray, size: Vec3, cx: number, cy: number, cz: numbe
   return lerp(vxx0, vxx1, d2);
 }
 
-/** Nearest-neighbour resampling of an ROI (0/1) onto another grid. */
-export function resampleRoi(roi: Uint8Array, input: Geometry, out: Geometry): Uint8Array {
-  return resampleVolume({ ...copyGeometry(input), data: roi }, out, 'nearest').data as Uint8Array;
+/**
+ * Nearest-neighbour resampling of an ROI (0/1) onto another grid; the ROI may be given on a
+ * block of its grid (RoiBlock; the voxels are mapped in the whole grid's index space, as
+ * for a whole-grid array, and read from the block: 0 outside it).
+ */
+export function resampleRoi(roi: Uint8Array | RoiBlock, input: Geometry, out: Geometry): Uint8Array {
+  const block = roi instanceof Uint8Array ? wholeBlock(roi, input.size) : roi;
+  const [onx, ony, onz] = out.size;
+  const data = new Uint8Array(onx * ony * onz);
+  nearestFromBlock(block, [...input.size] as Vec3, new LineIndices(input, out), [...out.size] as Vec3, data);
+  return data;
+}
+
+function nearestFromBlock(block: RoiBlock, insize: Vec3, lines: LineIndices, outsize: Vec3, data: Uint8Array): void {
+  const [onx, ony, onz] = outsize;
+  const [x0, y0, z0] = block.lo;
+  const [bx, by, bz] = block.size;
+  const src = block.data;
+  const cx = new Float64Array(onx);
+  const cy = new Float64Array(onx);
+  const cz = new Float64Array(onx);
+  let o = 0;
+  for (let k = 0; k < onz; k++)
+    for (let j = 0; j < ony; j++) {
+      lines.line(j, k, cx, cy, cz);
+      for (let i = 0; i < onx; i++, o++) {
+        if (!isInside(cx[i], cy[i], cz[i], insize)) continue; // default pixel value 0
+        const x = Math.floor(cx[i] + 0.5) - x0;
+        const y = Math.floor(cy[i] + 0.5) - y0;
+        const z = Math.floor(cz[i] + 0.5) - z0;
+        if (x >= 0 && x < bx && y >= 0 && y < by && z >= 0 && z < bz) data[o] = src[x + bx * (y + by * z)];
+      }
+    }
 }
 
 function copyGeometry(g: Geometry): Geometry {
@@ -432,8 +463,8 @@ function copyGeometry(g: Geometry): Geometry {
  * PyRadiomics's _checkROI: the ROI's bounding box (voxel corners, in mask index space)
  * must lie inside the image's physical extent, within 1e-3 of a voxel. Returns the box.
  */
-export function checkRoiInsideImage(roi: Uint8Array, mask: Geometry, image: Geometry, source = 'mask', box?: BoundingBox): BoundingBox {
-  const bb = box ?? roiBoundingBox(roi, mask.size);
+export function checkRoiInsideImage(roi: Uint8Array | RoiBlock, mask: Geometry, image: Geometry, source = 'mask', box?: BoundingBox): BoundingBox {
+  const bb = box ?? (roi instanceof Uint8Array ? roiBoundingBox(roi, mask.size) : roiBoundingBox(roi.data, roi.size, roi.lo));
   if (!bb) throw new MaskError(`${source}: the label is not present in the mask`);
   const lo = itkPhysicalToContinuousIndex(image, itkContinuousIndexToPhysical(mask, [bb.lo[0] - 0.5, bb.lo[1] - 0.5, bb.lo[2] - 0.5]));
   const hi = itkPhysicalToContinuousIndex(image, itkContinuousIndexToPhysical(mask, [bb.hi[0] + 0.5, bb.hi[1] + 0.5, bb.hi[2] + 0.5]));
@@ -472,7 +503,7 @@ export interface ResampledCase {
  */
 export function resampleForPyRadiomics(
   image: Volume,
-  roi: Uint8Array,
+  roi: Uint8Array | RoiBlock,
   maskGeometry: Geometry,
   s: { resampledPixelSpacing: number[]; interpolator: InterpolatorName; padDistance: number },
   normalization: Normalization | null = null,

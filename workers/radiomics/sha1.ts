@@ -97,6 +97,9 @@ export function sha1HexJs(bytes: Uint8Array): string {
   return finish(h, w, bytes, bytes.length);
 }
 
+/** The cast buffer of sha1HexOfUint32 (Node path). */
+let chunk: Uint32Array | null = null;
+
 /**
  * SHA-1 of the values cast to uint32 and stored little-endian, without building that
  * buffer: PyRadiomics hashes the mask after `sitk.Cast(mask, sitkUInt32)` (negative
@@ -106,7 +109,7 @@ export function sha1HexOfUint32(values: VoxelArray, float: boolean): string {
   if (nodeCrypto) {
     // cast a chunk at a time into one small buffer
     const hash = nodeCrypto.createHash!('sha1');
-    const chunk = new Uint32Array(65536);
+    chunk ??= new Uint32Array(65536); // reused: a mask is hashed once per extraction
     for (let i = 0; i < values.length; i += chunk.length) {
       const m = Math.min(chunk.length, values.length - i);
       // TypedArray#set converts with ToUint32: truncation toward zero, then modulo 2^32
