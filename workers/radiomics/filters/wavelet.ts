@@ -223,7 +223,7 @@ function convolveWanted(src: Samples, dst: Samples, size: Vec3, axis: number, co
  * One periodic convolution pass along `axis` over the padded volume, float64 or float32;
  * with `want`, only those outputs.
  */
-function convolveAxis(src: Samples, size: Vec3, axis: number, filter: Samples, want: Wanted | null = null): Samples {
+function convolveAxis(src: Samples, size: Vec3, axis: number, filter: Samples, want: Wanted | null = null, into: Samples | null = null): Samples {
   const [nx, ny, nz] = size;
   const P = size[axis];
   const F = filter.length;
@@ -231,7 +231,8 @@ function convolveAxis(src: Samples, size: Vec3, axis: number, filter: Samples, w
   const coef = termCoefficients(filter, taps);
   const index = taps.src;
   if (want) {
-    const dst = src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length);
+    // every wanted output is assigned: a reused buffer needs no clearing
+    const dst = into ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
     convolveWanted(src, dst, size, axis, coef, index, F, want);
     return dst;
   }
@@ -345,9 +346,13 @@ function* swtStep(data: Samples, size: Vec3, axes: readonly number[], bank: Wave
   const float32 = data instanceof Float32Array;
   const lo = float32 ? bank.decLo32 : bank.decLo;
   const hi = float32 ? bank.decHi32 : bank.decHi;
+  // With wanted outputs, one buffer per depth serves all the bands of that depth (a band is
+  // read before the next one of its depth is made; the yielded ones before the generator
+  // resumes: the consumer copies what it keeps)
+  const buffers = wants ? axes.map(() => (float32 ? new Float32Array(data.length) : new Float64Array(data.length))) : null;
   function* descend(src: Samples, depth: number, key: string): Generator<[string, Samples]> {
     for (const [letter, filter] of [['a', lo], ['d', hi]] as const) {
-      const out = convolveAxis(src, size, axes[depth], filter, wants ? wants[depth] : null);
+      const out = convolveAxis(src, size, axes[depth], filter, wants ? wants[depth] : null, buffers ? buffers[depth] : null);
       if (depth === axes.length - 1) yield [key + letter, out];
       else yield* descend(out, depth + 1, key + letter);
     }
@@ -396,13 +401,14 @@ export function* waveletImages(image: Volume, settings: FilterSettings, context?
   for (let i = 0; i < startLevel; i++, step++) {
     // only the approximation is needed: the first key pywt produces
     const first = swtStep(data, padded.size, axes, bank, plan ? plan.passes[step] : null).next();
-    data = (first.value as [string, Samples])[1];
+    const approx = (first.value as [string, Samples])[1];
+    data = plan ? approx.slice() : approx; // a reused buffer (swtStep)
   }
   for (let idx = 1; idx <= level; idx++, step++) {
     const prefix = idx === 1 ? 'wavelet-' : `wavelet${idx}-`;
     let approx: Samples | null = null;
     for (const [key, band] of swtStep(data, padded.size, axes, bank, plan ? plan.passes[step] : null)) {
-      if (key === approxKey) approx = band;
+      if (key === approxKey) approx = plan ? band.slice() : band; // a reused buffer (swtStep)
       else yield derived(prefix + key.replaceAll('a', 'L').replaceAll('d', 'H'), band);
     }
     data = approx as Samples;
