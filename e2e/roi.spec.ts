@@ -357,6 +357,10 @@ test("the demo lesion's time-intensity curve and the type its generator intended
   await expect(page.getByTestId('lesion-largest')).toHaveCount(1);
   // ...and the 3D view shows the lesion's surface
   await expect(page.getByTestId('viewport-3d')).toHaveAttribute('data-lesions', '1', { timeout: 60_000 });
+  // The study delineates on phase 2: the first ROI tool chosen on the pre-contrast phase shows it.
+  await expect(page.getByTestId('phase-slider')).toHaveValue('0');
+  await page.getByTestId('tool-RoiBrush').click();
+  await expect(page.getByTestId('phase-slider')).toHaveValue('2');
 });
 
 /** Stored pixel values of slice k of the MR T1 series (x fastest), read with pydicom. */

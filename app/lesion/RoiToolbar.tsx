@@ -18,6 +18,7 @@ import {
   undo,
   type RoiToolName,
 } from '../viewer/roiEditing.ts';
+import { showPhase } from '../viewer/studyView.ts';
 import { viewerStore } from '../viewer/viewerStore.ts';
 import { addLesion, interpolateActiveLesion, setActiveLesion, setReader } from './lesionService.ts';
 import { lesionStore } from './lesionStore.ts';
@@ -32,6 +33,21 @@ const TOOLS: { id: RoiToolName; label: string; title: string }[] = [
   { id: 'RoiSphereScissors', label: 'Sphere', title: 'Sphere scissors: fill a ball' },
   { id: 'RoiFreehand', label: 'Freehand', title: 'Draw a closed contour; it is filled into the lesion on that slice' },
 ];
+
+/** Series already moved to phase 2 for drawing (once: the user may go back to another phase). */
+const drawnOnPhase2 = new Set<string>();
+
+/**
+ * Chooses an ROI tool. The study delineates on phase 2: on a dynamic series still showing
+ * the pre-contrast phase, the first ROI tool chosen shows phase 2.
+ */
+function chooseTool(id: RoiToolName): void {
+  selectRoiTool(id);
+  const { seriesKey, phaseCount, phase, view } = viewerStore.get();
+  if (!seriesKey || drawnOnPhase2.has(seriesKey)) return;
+  drawnOnPhase2.add(seriesKey);
+  if (phaseCount > 2 && phase === 0 && view === 'phase') void showPhase(2);
+}
 
 function useBrushSettings() {
   const [s, setS] = useState(getBrushSettings());
@@ -71,7 +87,7 @@ export function RoiToolbar() {
             data-testid={`tool-${t.id}`}
             className={tool === t.id ? 'active' : ''}
             aria-pressed={tool === t.id}
-            onClick={() => selectRoiTool(t.id)}
+            onClick={() => chooseTool(t.id)}
           >
             {t.label}
           </button>
