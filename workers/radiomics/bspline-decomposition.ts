@@ -295,7 +295,8 @@ export function coefficientsInWindow4(s: Float64Array, n: number, lo: number, hi
  * (inclusive): voxel (x, y, z) of the block at (x - x0) + bx (y - y0) + bx by z, with
  * bx, by the block's sizes along x and y and z the volume's own index (planes outside
  * [z0, z1] hold intermediate values). `bound` bounds |normalized voxel| over the whole
- * volume (null or not finite: whole lines everywhere, as ITK).
+ * volume (null or not finite: whole lines everywhere, as ITK). The array is a work array
+ * that the next call reuses: read it before calling again.
  */
 export function bsplineCoefficientBlock(
   data: VoxelArray,
@@ -314,6 +315,19 @@ export function bsplineCoefficientBlock(
  * (y, z) likewise. Lines go four at a time (coefficientsInWindow4), the rest, and any whose
  * bracket did not close, one by one.
  */
+/**
+ * Two work arrays kept from one decomposition to the next (a few MB each for a lesion on a
+ * 384 x 384 x 88 phase): allocating them anew per extraction costs garbage collections.
+ * Contents are not cleared: every value read is written first.
+ */
+const scratchArrays: Float64Array[] = [];
+function scratch(slot: number, n: number): Float64Array {
+  const a = scratchArrays[slot];
+  if (a && a.length >= n) return a.subarray(0, n);
+  scratchArrays[slot] = new Float64Array(n);
+  return scratchArrays[slot];
+}
+
 class BlockDecomposition {
   private readonly nx: number;
   private readonly ny: number;
@@ -371,9 +385,9 @@ class BlockDecomposition {
     const len = Math.max(...size);
     this.s = new Float64Array(len);
     this.s4 = new Float64Array(4 * len);
-    this.c1 = new Float64Array(this.bx * this.ny);
+    this.c1 = scratch(0, this.bx * this.ny);
     this.lineDone = new Uint8Array(this.ny);
-    this.c2 = new Float64Array(this.bx * this.by * this.nz);
+    this.c2 = scratch(1, this.bx * this.by * this.nz);
     this.planeDone = new Uint8Array(this.nz);
   }
 
