@@ -14,8 +14,8 @@
  * nanmean. log means log2(. + eps).
  */
 import type { BinnedRoi, FeatureClassInfo, TextureCompute, TextureSettings } from '../types.ts';
-import { generateAngles, linearOffset, type Offset } from './angles.ts';
-import { EPS, featuresToCompute, levelIndexImage, nanMean } from './texture-common.ts';
+import { generateAngles, type Offset } from './angles.ts';
+import { EPS, featuresToCompute, nanMean, OUTSIDE, paddedLevelIndexImage } from './texture-common.ts';
 
 /** PyRadiomics's GLRLM features in its output order (alphabetical by method name). */
 export const glrlmInfo: FeatureClassInfo = {
@@ -74,11 +74,6 @@ function glrlmWeight(angle: Offset, spacingZyx: readonly number[], norm: NonNull
   }
 }
 
-/** Steps from index c along d (-1, 0, 1) that stay inside [0, n). */
-function stepsInside(c: number, d: number, n: number): number {
-  return d > 0 ? n - c : d < 0 ? c + 1 : Infinity;
-}
-
 /** The run-length matrices of a binned crop (PyRadiomics's P_glrlm after its deletions). */
 export function glrlmMatrix(roi: BinnedRoi, settings: TextureSettings): GlrlmMatrix {
   const size = roi.size;
@@ -87,28 +82,26 @@ export function glrlmMatrix(roi: BinnedRoi, settings: TextureSettings): GlrlmMat
   const na = angles.length;
   const ng = roi.grayLevels.length;
   const maxRun = Math.max(nx, ny, nz);
-  const idx = levelIndexImage(roi);
+  // lines followed by index offsets in the padded index image: a line ends at its border
+  const idx = paddedLevelIndexImage(roi);
+  const [px, py] = [nx + 2, ny + 2];
   const counts = new Float64Array(na * ng * maxRun);
   for (let a = 0; a < na; a++) {
     const [dz, dy, dx] = angles[a];
-    const off = linearOffset(angles[a], size);
+    const off = dz * px * py + dy * px + dx;
     const base = a * ng * maxRun;
     let multiElement = false;
     for (let z = 0; z < nz; z++) {
       for (let y = 0; y < ny; y++) {
+        const row = 1 + px * (y + 1 + py * (z + 1));
         for (let x = 0; x < nx; x++) {
           // A line starts where the previous voxel along the direction is outside the crop.
-          const pz = z - dz;
-          const py = y - dy;
-          const px = x - dx;
-          if (pz >= 0 && pz < nz && py >= 0 && py < ny && px >= 0 && px < nx) continue;
-          // Number of voxels on this line inside the crop.
-          const steps = Math.min(stepsInside(z, dz, nz), stepsInside(y, dy, ny), stepsInside(x, dx, nx));
-          let v = (z * ny + y) * nx + x;
+          const start = row + x;
+          if (idx[start - off] !== OUTSIDE) continue;
           let gl = -1;
           let run = 0;
           let elements = 0;
-          for (let t = 0; t < steps; t++, v += off) {
+          for (let v = start; idx[v] !== OUTSIDE; v += off) {
             const g = idx[v];
             if (g >= 0) {
               elements++;

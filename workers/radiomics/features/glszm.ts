@@ -11,8 +11,8 @@
  * angle averaging. log means log2(. + eps).
  */
 import type { BinnedRoi, FeatureClassInfo, TextureCompute, TextureSettings } from '../types.ts';
-import { generateAngles, linearOffset } from './angles.ts';
-import { EPS, featuresToCompute, levelIndexImage } from './texture-common.ts';
+import { generateAngles } from './angles.ts';
+import { EPS, featuresToCompute, paddedLevelIndexImage } from './texture-common.ts';
 
 /** PyRadiomics's GLSZM features in its output order (alphabetical by method name). */
 export const glszmInfo: FeatureClassInfo = {
@@ -49,19 +49,17 @@ export interface GlszmMatrix {
 /** The size-zone matrix of a binned crop (PyRadiomics's P_glszm after its deletions). */
 export function glszmMatrix(roi: BinnedRoi, settings: TextureSettings): GlszmMatrix {
   const size = roi.size;
-  const [nx, ny, nz] = size;
+  const [nx, ny] = size;
   const angles = generateAngles(size, { distances: [1], force2D: settings.force2D, force2Ddimension: settings.force2Ddimension, bidirectional: true });
   const na = angles.length;
-  const adz = Int32Array.from(angles, (a) => a[0]);
-  const ady = Int32Array.from(angles, (a) => a[1]);
-  const adx = Int32Array.from(angles, (a) => a[2]);
-  const aoff = Int32Array.from(angles, (a) => linearOffset(a, size));
-  const idx = levelIndexImage(roi);
+  // neighbours as offsets in the padded index image: its border stops every zone
+  const [px, py] = [nx + 2, ny + 2];
+  const aoff = Int32Array.from(angles, (a) => a[0] * px * py + a[1] * px + a[2]);
+  const idx = paddedLevelIndexImage(roi);
   const ng = roi.grayLevels.length;
-  const nvox = idx.length;
-  const todo = new Uint8Array(nvox);
+  const todo = new Uint8Array(idx.length);
   let roiCount = 0;
-  for (let v = 0; v < nvox; v++) {
+  for (let v = 0; v < idx.length; v++) {
     if (idx[v] < 0) continue;
     todo[v] = 1;
     roiCount++;
@@ -71,8 +69,7 @@ export function glszmMatrix(roi: BinnedRoi, settings: TextureSettings): GlszmMat
   const zoneSize = new Int32Array(roiCount);
   let zones = 0;
   let maxSize = 0;
-  const sliceSize = nx * ny;
-  for (let v0 = 0; v0 < nvox; v0++) {
+  for (let v0 = 0; v0 < idx.length; v0++) {
     if (!todo[v0]) continue;
     // Grow the zone from v0 over same-level ROI neighbours (depth-first, as cmatrices.c).
     const g = idx[v0];
@@ -83,15 +80,7 @@ export function glszmMatrix(roi: BinnedRoi, settings: TextureSettings): GlszmMat
     while (top > 0) {
       const k = stack[--top];
       region++;
-      const z = Math.floor(k / sliceSize);
-      const rem = k - z * sliceSize;
-      const y = Math.floor(rem / nx);
-      const x = rem - y * nx;
       for (let a = 0; a < na; a++) {
-        const zz = z + adz[a];
-        const yy = y + ady[a];
-        const xx = x + adx[a];
-        if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
         const j = k + aoff[a];
         if (todo[j] && idx[j] === g) {
           todo[j] = 0;

@@ -21,6 +21,29 @@ export function levelIndexImage(roi: BinnedRoi): Int32Array {
   return out;
 }
 
+/** Marks of a padded level-index image: a voxel of the crop outside the ROI, a voxel outside the crop. */
+export const NOT_ROI = -1;
+export const OUTSIDE = -2;
+
+/**
+ * levelIndexImage with a border of one voxel all round marked OUTSIDE: neighbours and lines
+ * can then be followed by index offsets alone, without bounds checks. Size [nx+2, ny+2, nz+2];
+ * crop voxel (x, y, z) is at (x+1) + (nx+2) ((y+1) + (ny+2) (z+1)).
+ */
+export function paddedLevelIndexImage(roi: BinnedRoi): Int32Array {
+  const idx = levelIndexImage(roi);
+  const [nx, ny, nz] = roi.size;
+  const px = nx + 2;
+  const py = ny + 2;
+  const out = new Int32Array(px * py * (nz + 2)).fill(OUTSIDE);
+  for (let z = 0, v = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) {
+      const base = 1 + px * (y + 1 + py * (z + 1));
+      for (let x = 0; x < nx; x++, v++) out[base + x] = idx[v];
+    }
+  return out;
+}
+
 /** numpy.nanmean of values[0..n): the mean of the non-NaN values, NaN when there is none. */
 export function nanMean(values: ArrayLike<number>, n = values.length): number {
   let sum = 0;
