@@ -267,8 +267,12 @@ class VoxelTerms {
     private readonly plane: number,
   ) {}
 
-  set(slot: number, x: number, y: number, z: number): void {
+  /** Slot `slot` for the voxel at continuous index (cx[i], cy[i], cz[i]) (arrays, not doubles: no boxing per call). */
+  set(slot: number, cx: Float64Array, cy: Float64Array, cz: Float64Array, i: number): void {
     const { w, wxy, ixy, wz, zo, ix, iy, size, lo } = this;
+    const x = cx[i];
+    const y = cy[i];
+    const z = cz[i];
     const sx = bsplineSupportStart(x);
     const sy = bsplineSupportStart(y);
     const sz = bsplineSupportStart(z);
@@ -376,13 +380,13 @@ function bsplineResample(input: Volume, out: Geometry, normalization: Normalizat
       for (; q + 1 < n; q += 2) {
         const a = inside[q];
         const b = inside[q + 1];
-        terms.set(0, cx[a], cy[a], cz[a]);
-        terms.set(1, cx[b], cy[b], cz[b]);
+        terms.set(0, cx, cy, cz, a);
+        terms.set(1, cx, cy, cz, b);
         terms.evaluate2(c, values, o + a, o + b);
       }
       if (q < n) {
         const a = inside[q];
-        terms.set(0, cx[a], cy[a], cz[a]);
+        terms.set(0, cx, cy, cz, a);
         values[o + a] = terms.evaluate(c, 0);
       }
     }

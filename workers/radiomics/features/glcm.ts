@@ -132,11 +132,12 @@ export function glcmCells(roi: BinnedRoi, settings: TextureSettings): GlcmCells 
   const counts = nn <= 1 << 22 ? new Int32Array(nn) : null;
   const keys = nn < 2 ** 31 ? new Int32Array(keyCount) : new Float64Array(keyCount);
   const kept: Offset[] = [];
-  // at most one cell per key
   const start = new Int32Array(allAngles.length + 1);
-  const ci = new Int32Array(allAngles.length * keyCount);
-  const cj = new Int32Array(ci.length);
-  const cp = new Float64Array(ci.length);
+  // one angle's cells (at most one per key), then copied out at their number
+  const ai = new Int32Array(Math.min(keyCount, nn));
+  const aj = new Int32Array(ai.length);
+  const ap = new Float64Array(ai.length);
+  const parts: { i: Int32Array; j: Int32Array; p: Float64Array }[] = [];
   let cells = 0;
   for (const angle of allAngles) {
     const [dz, dy, dx] = angle;
@@ -166,6 +167,7 @@ export function glcmCells(roi: BinnedRoi, settings: TextureSettings): GlcmCells 
       if (allAngles.length === 1) return cellsOf(denseGlcm(roi, settings)); // the one matrix is NaN
       continue; // angles without any pair are dropped
     }
+    let m = 0;
     if (counts && nn <= 8 * k) {
       // dense enough: walk the counters in order
       for (let key = 0; key < nn; key++) {
@@ -173,9 +175,9 @@ export function glcmCells(roi: BinnedRoi, settings: TextureSettings): GlcmCells 
         if (c === 0) continue;
         counts[key] = 0;
         const i = Math.floor(key / n);
-        ci[cells] = i;
-        cj[cells] = key - i * n;
-        cp[cells++] = c / total;
+        ai[m] = i;
+        aj[m] = key - i * n;
+        ap[m++] = c / total;
       }
     } else {
       const sorted = keys.subarray(0, k).sort();
@@ -193,13 +195,23 @@ export function glcmCells(roi: BinnedRoi, settings: TextureSettings): GlcmCells 
           a = b;
         }
         const i = Math.floor(key / n);
-        ci[cells] = i;
-        cj[cells] = key - i * n;
-        cp[cells++] = c / total;
+        ai[m] = i;
+        aj[m] = key - i * n;
+        ap[m++] = c / total;
       }
     }
+    parts.push({ i: ai.slice(0, m), j: aj.slice(0, m), p: ap.slice(0, m) });
+    cells += m;
     kept.push(angle);
     start[kept.length] = cells;
+  }
+  const ci = new Int32Array(cells);
+  const cj = new Int32Array(cells);
+  const cp = new Float64Array(cells);
+  for (let a = 0; a < parts.length; a++) {
+    ci.set(parts[a].i, start[a]);
+    cj.set(parts[a].j, start[a]);
+    cp.set(parts[a].p, start[a]);
   }
   return {
     levels: Float64Array.from(roi.grayLevels),
@@ -207,9 +219,9 @@ export function glcmCells(roi: BinnedRoi, settings: TextureSettings): GlcmCells 
     count: kept.length,
     angles: kept,
     start: start.subarray(0, kept.length + 1),
-    ci: ci.subarray(0, cells),
-    cj: cj.subarray(0, cells),
-    cp: cp.subarray(0, cells),
+    ci,
+    cj,
+    cp,
   };
 }
 
@@ -454,23 +466,23 @@ function marginalLogs(m: AngleMatrix): MarginalLogs | null {
   return (m.logs = { row, col, cols, table, ux, uy });
 }
 
-/** The distinct nonzero values of v (in order of appearance), index[i] = v[i]'s among them; null when one is NaN. */
+/**
+ * The distinct nonzero values of v (in order of appearance), index[i] = v[i]'s among them;
+ * null when one is NaN. A matrix's marginals take few distinct values: a linear search.
+ */
 function distinctNonzero(v: Float64Array, index: Int32Array): Float64Array | null {
-  const seen = new Map<number, number>();
-  const values: number[] = [];
+  const values = new Float64Array(v.length);
+  let u = 0;
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     if (x === 0) continue;
-    if (Number.isNaN(x)) return null;
-    let k = seen.get(x);
-    if (k === undefined) {
-      k = values.length;
-      seen.set(x, k);
-      values.push(x);
-    }
+    if (x !== x) return null; // NaN
+    let k = 0;
+    while (k < u && values[k] !== x) k++;
+    if (k === u) values[u++] = x;
     index[i] = k;
   }
-  return Float64Array.from(values);
+  return values.subarray(0, u);
 }
 
 /** HXY1 = -sum p(i,j) log2(px(i) py(j) + eps), over the cells */

@@ -85,7 +85,7 @@ export function glrlmMatrix(roi: BinnedRoi, settings: TextureSettings): GlrlmMat
   // lines followed by index offsets in the padded index image: a line ends at its border
   const idx = paddedLevelIndexImage(roi);
   const [px, py] = [nx + 2, ny + 2];
-  const counts = new Float64Array(na * ng * maxRun);
+  const counts = new Int32Array(na * ng * maxRun); // integer counts; read as doubles below
   for (let a = 0; a < na; a++) {
     const [dz, dy, dx] = angles[a];
     const off = dz * px * py + dy * px + dx;
@@ -128,7 +128,7 @@ export function glrlmMatrix(roi: BinnedRoi, settings: TextureSettings): GlrlmMat
   }
 
   const cells = ng * maxRun;
-  let matrices = counts;
+  let matrices: Int32Array | Float64Array = counts;
   let kept: Offset[] = angles;
   let count = na;
   if (settings.weightingNorm !== null) {

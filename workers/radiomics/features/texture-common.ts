@@ -8,10 +8,23 @@ export const EPS = 2.220446049250313e-16;
 
 /**
  * Index of each ROI voxel's grey level among the levels present (roi.grayLevels), -1
- * outside the ROI. Texture matrices keep only present levels (PyRadiomics deletes the
+ * outside the ROI (computed once per BinnedRoi; do not modify it). Texture matrices keep only present levels (PyRadiomics deletes the
  * rows of absent levels), so they are indexed this way while keeping the true values.
  */
 export function levelIndexImage(roi: BinnedRoi): Int32Array {
+  let out = levelIndexCache.get(roi);
+  if (!out) levelIndexCache.set(roi, (out = computeLevelIndexImage(roi)));
+  return out;
+}
+
+/**
+ * The index images of a binned crop, made once for all its texture classes (read-only). The
+ * caches hold them as long as the BinnedRoi object lives.
+ */
+const levelIndexCache = new WeakMap<BinnedRoi, Int32Array>();
+const paddedIndexCache = new WeakMap<BinnedRoi, Int32Array>();
+
+function computeLevelIndexImage(roi: BinnedRoi): Int32Array {
   const { levels, mask, grayLevels } = roi;
   const top = grayLevels.length ? grayLevels[grayLevels.length - 1] : 0;
   const lookup = new Int32Array(top + 1).fill(-1);
@@ -31,6 +44,12 @@ export const OUTSIDE = -2;
  * crop voxel (x, y, z) is at (x+1) + (nx+2) ((y+1) + (ny+2) (z+1)).
  */
 export function paddedLevelIndexImage(roi: BinnedRoi): Int32Array {
+  let out = paddedIndexCache.get(roi);
+  if (!out) paddedIndexCache.set(roi, (out = computePaddedLevelIndexImage(roi)));
+  return out;
+}
+
+function computePaddedLevelIndexImage(roi: BinnedRoi): Int32Array {
   const idx = levelIndexImage(roi);
   const [nx, ny, nz] = roi.size;
   const px = nx + 2;
