@@ -5,6 +5,9 @@
  * from the input's change event to the first rendered slice and to all phases decoded,
  * from the app's performance marks (app/import, app/viewer), plus the longest main-thread
  * task meanwhile. Targets (issue 2): < 1.5 s and < 6 s on the 2-core machine.
+ * "Rendered" is her2:rendered: the frame of the three views executed by the GPU (a fence
+ * in viewerService.display), not merely issued. docs/loading.md explains the stages.
+ * The machine is shared: the load average is printed with each run.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +35,10 @@ async function waitForServer(url: string, timeoutMs = 30_000): Promise<void> {
 }
 
 interface RunResult {
+  loadAverage: number;
   scanMs: number;
+  /** the first phase decoded (both workers) and handed to the main thread */
+  decodedMs: number;
   firstRenderMs: number;
   allPhasesMs: number;
   longestTaskMs: number;
@@ -96,6 +102,7 @@ async function main(): Promise<void> {
             for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
           }).observe({ type: 'longtask', buffered: false });
         `);
+        const loadAverage = loadavg()[0];
         await page.getByTestId('dicom-input').setInputFiles(paths);
         await page.waitForFunction(`performance.getEntriesByName('her2:all-phases-loaded').length > 0`, undefined, {
           timeout: 180_000,
@@ -105,6 +112,7 @@ async function main(): Promise<void> {
           const start = at('her2:files-selected');
           return {
             scanMs: at('her2:files-scanned') - start,
+            decodedMs: at('her2:phase-decoded') - start,
             firstRenderMs: at('her2:rendered') - start,
             allPhasesMs: at('her2:all-phases-loaded') - start,
             longestTaskMs: window.__longest,
@@ -112,6 +120,7 @@ async function main(): Promise<void> {
               .map((m) => m.name.slice(5) + ' ' + (m.startTime - start).toFixed(0)).join(', '),
           };
         })()`)) as RunResult;
+        r.loadAverage = loadAverage;
         const before = (await page.evaluate(`window.__her2.renderCount()`)) as number;
         const t0 = (await page.evaluate(`performance.now()`)) as number;
         await page.getByTestId('phase-slider').fill('3');
@@ -120,7 +129,8 @@ async function main(): Promise<void> {
         results.push(r);
         if (process.env.BENCH_LOAD_DETAIL) console.log((r as unknown as { detail: string }).detail);
         console.log(
-          `run ${run + 1}: files read + grouped ${r.scanMs.toFixed(0)} ms; first rendered slice ${r.firstRenderMs.toFixed(0)} ms ` +
+          `run ${run + 1} (load ${r.loadAverage.toFixed(1)}): files read + grouped ${r.scanMs.toFixed(0)} ms; ` +
+            `first phase decoded ${r.decodedMs.toFixed(0)} ms; first rendered slice ${r.firstRenderMs.toFixed(0)} ms ` +
             `(target < 1500); all 7 phases loaded ${r.allPhasesMs.toFixed(0)} ms (target < 6000); longest main-thread task ${r.longestTaskMs.toFixed(0)} ms; ` +
             `switching to another phase ${r.phaseSwitchMs!.toFixed(0)} ms`,
         );
@@ -137,7 +147,9 @@ async function main(): Promise<void> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(
     `median of ${results.length}: first rendered slice ${median(results.map((r) => r.firstRenderMs)).toFixed(0)} ms, ` +
-      `all phases ${median(results.map((r) => r.allPhasesMs)).toFixed(0)} ms`,
+      `all phases ${median(results.map((r) => r.allPhasesMs)).toFixed(0)} ms, ` +
+      `longest main-thread task ${median(results.map((r) => r.longestTaskMs)).toFixed(0)} ms, ` +
+      `phase switch ${median(results.map((r) => r.phaseSwitchMs!)).toFixed(0)} ms`,
   );
 }
 
