@@ -17,6 +17,26 @@ function keep(name: string): boolean {
   return !IGNORED.has(base);
 }
 
+/**
+ * Gives every file a distinct name: files picked from several folders at once (the file
+ * picker gives bare names) often share one, e.g. IM0001.dcm in every phase folder, and the
+ * importer refers to files by name. A repeated name becomes "IM0001.dcm (2)", ...
+ */
+export function withUniqueNames(files: NamedBlob[]): NamedBlob[] {
+  const used = new Set<string>();
+  return files.map((f) => {
+    if (!used.has(f.name)) {
+      used.add(f.name);
+      return f;
+    }
+    let k = 2;
+    while (used.has(`${f.name} (${k})`)) k++;
+    const name = `${f.name} (${k})`;
+    used.add(name);
+    return { name, blob: f.blob };
+  });
+}
+
 export function fromFileList(list: FileList | File[]): NamedBlob[] {
   const out: NamedBlob[] = [];
   for (const f of Array.from(list)) {

@@ -24,7 +24,7 @@ import {
 } from '../store/appStore.ts';
 import { getVolume, registerVolume, releaseVolumes, type RegisteredVolume } from '../viewer/viewerService.ts';
 import { dicomWorkers, onDicomWorker } from './dicomWorker.ts';
-import type { NamedBlob } from './fileSources.ts';
+import { withUniqueNames, type NamedBlob } from './fileSources.ts';
 import * as persistence from './persistence.ts';
 
 export interface ImportOptions {
@@ -102,8 +102,9 @@ export function onImported(l: ImportListener): () => void {
  * Imports files: parse and group in the worker, list the series, report every problem
  * (naming the file), then persist each study. Never throws for bad files.
  */
-export async function importFiles(files: NamedBlob[], options: ImportOptions = {}): Promise<SeriesEntry[]> {
-  if (files.length === 0) return [];
+export async function importFiles(chosen: NamedBlob[], options: ImportOptions = {}): Promise<SeriesEntry[]> {
+  if (chosen.length === 0) return [];
+  const files = withUniqueNames(chosen);
   const importId = newKey('imp');
   let cancelled = false;
   const job = startJob(`Reading ${files.length} file${files.length === 1 ? '' : 's'}`, files.length, () => {
