@@ -13,13 +13,13 @@
  * features CSV format (docs/features-csv.md) that `her2 fit` reads. A patient that fails is
  * named on stderr with the reason and the others go on; the exit code is then 1.
  */
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { CliError, all, one, parseArgs, required } from '../cli-args.ts';
+import { CliError, one, parseArgs, required } from '../cli-args.ts';
+import { paramsFromArgs } from '../inputs.ts';
 import { READER1_MASK, READER2_MASK, type PatientSource } from '../cohort-source.ts';
 import { parseJobs } from '../jobs.ts';
 import { formatFeaturesCsv, type FeatureRow } from '../../workers/io/features-csv.ts';
-import { parseParams, parseSettingArg, withSettings, type ExtractionParams, type GivenValue } from '../../workers/radiomics/settings.ts';
 import type { CohortCase, CohortResult } from '../../workers/radiomics/pool/pool.ts';
 import { createNodeExtractionPool } from '../../workers/radiomics/pool/node.ts';
 
@@ -47,22 +47,6 @@ async function isDirectory(path: string): Promise<boolean> {
     (s) => s.isDirectory(),
     () => false,
   );
-}
-
-async function readParams(path: string, extra: [string, GivenValue][]): Promise<ExtractionParams> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`params ${path}: ${code === 'ENOENT' ? 'file not found' : `cannot be read (${(e as Error).message})`}`);
-  }
-  try {
-    const params = parseParams(text, path);
-    return extra.length ? withSettings(params, extra) : params;
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
 }
 
 /** The patient folders of DIR, sorted by id (code-point order, so the same on every machine). */
@@ -128,7 +112,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (args.positional.length) throw new CliError(`unexpected argument '${args.positional[0]}'`);
   const dir = required(args, 'dir');
-  const paramsPath = required(args, 'params');
+  required(args, 'params'); // the cohort's params are always stated
   const out = required(args, 'out');
   const outReader2 = one(args, 'out-reader2');
   for (const [opt, path] of [['out', out], ['out-reader2', outReader2]] as const)
@@ -137,19 +121,7 @@ export async function run(argv: string[]): Promise<number> {
   const phase = Number(phaseText);
   if (!(Number.isInteger(phase) && phase >= 0)) throw new CliError(`--phase: '${phaseText}' is not a phase number (0 = pre-contrast, 1, 2, ...)`);
   const jobs = parseJobs(one(args, 'jobs'), availableParallelism());
-  const extra: [string, GivenValue][] = [];
-  try {
-    extra.push(...all(args, 'setting').map(parseSettingArg));
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-  const labelText = one(args, 'label');
-  if (labelText !== undefined) {
-    const label = Number(labelText);
-    if (!(Number.isInteger(label) && label > 0)) throw new CliError(`--label: '${labelText}' is not a positive integer label`);
-    extra.push(['label', label]);
-  }
-  const params = await readParams(paramsPath, extra);
+  const params = await paramsFromArgs(args);
   const ids = await patientIds(dir);
 
   const progress = progressReporter(ids.length);

@@ -11,16 +11,14 @@
  * The mask is needed because the region, the resampling and PyRadiomics's mask checks
  * depend on it, exactly as in `her2 extract`.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CliError, all, one, parseArgs, required } from '../cli-args.ts';
-import { loadSeriesVolume } from '../dicom-dir.ts';
-import { readVolumeFile } from './extract.ts';
+import { CliError, one, parseArgs, required } from '../cli-args.ts';
+import { paramsFromArgs, phaseArg, readImage, readVolumeFile } from '../inputs.ts';
 import { writeNrrd } from '../../workers/io/nrrd.ts';
 import type { Volume } from '../../workers/io/volume.ts';
 import { prepareCase } from '../../workers/radiomics/extractor.ts';
 import { imageTypeFilter } from '../../workers/radiomics/filters/index.ts';
-import { defaultParams, parseParams, parseSettingArg, withSettings, type ExtractionParams, type GivenValue } from '../../workers/radiomics/settings.ts';
 
 export const USAGE = `usage: her2 filter --image IMG --mask MASK --out-dir DIR [options]
 
@@ -38,36 +36,6 @@ Each file is the region PyRadiomics filters: the whole image, or the padded crop
 preCrop or resampledPixelSpacing applies; origin and directions overlay the input. LoG
 images are float32, the others float64, as PyRadiomics computes them.`;
 
-async function readParams(path: string | undefined): Promise<ExtractionParams> {
-  if (path === undefined) return defaultParams();
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`params ${path}: ${code === 'ENOENT' ? 'file not found' : `cannot be read (${(e as Error).message})`}`);
-  }
-  return parseParams(text, path);
-}
-
-async function readImage(path: string, series: string | undefined, phase: number | undefined): Promise<Volume> {
-  const isDir = await stat(path).then(
-    (s) => s.isDirectory(),
-    () => {
-      throw new CliError(`image ${path}: file not found`);
-    },
-  );
-  if (!isDir) {
-    if (series !== undefined || phase !== undefined) throw new CliError('--series and --phase apply to a DICOM folder given as --image');
-    return readVolumeFile(path, 'image');
-  }
-  try {
-    return await loadSeriesVolume(path, { series, phase });
-  } catch (e) {
-    throw new CliError(`image ${(e as Error).message.split('\n')[0]}`);
-  }
-}
-
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['image', 'mask', 'params', 'label', 'setting', 'out-dir', 'series', 'phase'], flags: ['help'] });
   if (args.flags.has('help')) {
@@ -78,25 +46,8 @@ export async function run(argv: string[]): Promise<number> {
   const imagePath = required(args, 'image');
   const maskPath = required(args, 'mask');
   const outDir = required(args, 'out-dir');
-  const phaseText = one(args, 'phase');
-  const phase = phaseText === undefined ? undefined : Number(phaseText);
-  if (phase !== undefined && !(Number.isInteger(phase) && phase >= 0)) throw new CliError(`--phase: '${phaseText}' is not a phase number (0, 1, ...)`);
-
-  let params: ExtractionParams;
-  try {
-    params = await readParams(one(args, 'params'));
-    const extra: [string, GivenValue][] = all(args, 'setting').map(parseSettingArg);
-    const labelText = one(args, 'label');
-    if (labelText !== undefined) {
-      const label = Number(labelText);
-      if (!(Number.isInteger(label) && label > 0)) throw new CliError(`--label: '${labelText}' is not a positive integer label`);
-      extra.push(['label', label]);
-    }
-    if (extra.length) params = withSettings(params, extra);
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError((e as Error).message);
-  }
+  const phase = phaseArg(args);
+  const params = await paramsFromArgs(args);
 
   const image = await readImage(imagePath, one(args, 'series'), phase);
   const mask = await readVolumeFile(maskPath, 'mask');

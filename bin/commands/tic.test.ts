@@ -127,7 +127,7 @@ describe('her2 tic', () => {
     expect(noMask.code).toBe(2);
     expect(noMask.stderr).toBe('her2 tic: --mask is required\n');
     const badFormat = await her2(['tic', '--phases', join(dir, 'dicom'), '--mask', join(dir, 'tic.json')]);
-    expect(badFormat.stderr).toMatch(/unknown mask format/);
+    expect(badFormat.stderr).toMatch(/^her2 tic: mask \S+tic\.json: unknown format/);
     expect(() => parseHotSpot('big')).toThrow(/--hotspot: 'big'/);
     expect(parseHotSpot('5mm')).toEqual({ kind: 'sphere', diameterMm: 5 });
     expect(parseHotSpot('3x3x3')).toEqual({ kind: 'cube', voxels: 3 });

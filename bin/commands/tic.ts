@@ -2,12 +2,10 @@
  * `her2 tic --phases DIR --mask MASK [--out tic.json]`: the lesion's time-intensity curve over the
  * DCE phases and its kinetic type (1 persistent, 2 plateau, 3 washout), by the rule of docs/tic.md.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { loadDcePhases } from '../dicom-dir.ts';
 import { CliError, one, parseArgs, required } from '../cli-args.ts';
-import { readNifti } from '../../workers/io/nifti.ts';
-import { readNrrd } from '../../workers/io/nrrd.ts';
-import type { Volume } from '../../workers/io/volume.ts';
+import { readVolumeFile } from '../inputs.ts';
 import { computeTic, type HotSpot, type TicRule } from '../../workers/dce/tic.ts';
 
 export const USAGE = `usage: her2 tic --phases DIR --mask MASK [options]
@@ -41,16 +39,6 @@ export function parseHotSpot(text: string): HotSpot {
   throw new CliError(`--hotspot: '${text}' is neither a cube size in voxels (3, 3x3x3) nor a diameter in mm (5mm)`);
 }
 
-async function readMask(path: string): Promise<Volume> {
-  const bytes = await readFile(path).catch((e: Error) => {
-    throw new CliError(`${path}: cannot be read (${e.message})`);
-  });
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.nrrd')) return readNrrd(bytes, path);
-  if (lower.endsWith('.nii') || lower.endsWith('.nii.gz')) return readNifti(bytes, path);
-  throw new CliError(`${path}: unknown mask format (give .nrrd, .nii or .nii.gz)`);
-}
-
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
     values: ['phases', 'mask', 'out', 'label', 'series', 'hotspot', 'threshold', 'window', 'untimed-initial'],
@@ -74,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   if (untimed !== undefined) rule.untimedInitialPhases = untimed;
   const hotSpot = hotSpotText === undefined ? null : parseHotSpot(hotSpotText);
 
-  const mask = await readMask(maskPath);
+  const mask = await readVolumeFile(maskPath, 'mask');
   const importWarnings: string[] = [];
   const { item, volumes } = await loadDcePhases(dir, { series: one(args, 'series'), onWarning: (w) => importWarnings.push(w) });
   const result = computeTic({
