@@ -11,6 +11,7 @@ import { fillPolygon } from '../../workers/roi/fill-polygon.ts';
 import type { Axis } from '../../workers/roi/interpolate.ts';
 import type { MaskImport } from '../../workers/roi/mask-import.ts';
 import { largestLesion } from '../../workers/roi/components.ts';
+import { phaseStatistics } from '../../workers/roi/stats.ts';
 import { loadPhase, phaseVolumeId, sourceFileBytes } from '../import/studyService.ts';
 import { appStore, getSeries } from '../store/appStore.ts';
 import { hasRoi, onRoiChange, roiSegmentationId, setRoiMask, setShownRoiVoxels, showRoi, type Reader } from '../viewer/roi.ts';
@@ -283,19 +284,7 @@ async function refresh(): Promise<void> {
     const idx = indices;
     const phaseStats = phases
       .filter((d): d is NonNullable<typeof d> => d !== null)
-      .map((data) => {
-        if (idx.length === 0) return { mean: NaN, min: NaN, max: NaN };
-        let sum = 0;
-        let min = Infinity;
-        let max = -Infinity;
-        for (let n = 0; n < idx.length; n++) {
-          const v = data[idx[n]];
-          sum += v;
-          if (v < min) min = v;
-          if (v > max) max = v;
-        }
-        return { mean: sum / idx.length, min, max };
-      });
+      .map((data) => phaseStatistics(data, idx));
     const revision = lesionStore.get().revision + 1;
     activeVoxels = { seriesKey, reader, lesion: active, revision, indices: idx, box: boxOf(idx, ref.volume.size) };
     lesionStore.set({

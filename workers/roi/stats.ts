@@ -53,7 +53,8 @@ export function roiStatistics(
   };
 }
 
-function phaseStatistics(data: VoxelArray, indices: Uint32Array): PhaseStatistics {
+/** Mean, minimum and maximum of one phase over the ROI's voxel indices (NaN for an empty ROI). */
+export function phaseStatistics(data: VoxelArray, indices: Uint32Array): PhaseStatistics {
   if (indices.length === 0) return { mean: NaN, min: NaN, max: NaN };
   let sum = 0;
   let min = Infinity;
