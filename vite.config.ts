@@ -11,6 +11,16 @@ export default defineConfig({
     target: 'esnext',
     outDir: 'dist',
     chunkSizeWarningLimit: 6000,
+    rolldownOptions: {
+      // Build-time profiling hints, not problems: keep `npm start` quiet.
+      checks: { bundlerTimings: false },
+      onLog(level, log, handler) {
+        // The DICOM codecs (emscripten) and an XML helper of vtk.js carry Node branches that
+        // import fs/path/url; in the browser those branches never run.
+        if (/has been externalized for browser compatibility, imported by .*(@cornerstonejs[\\/]codec-|@oozcitak[\\/]url)/.test(log.message)) return;
+        handler(level, log);
+      },
+    },
   },
   optimizeDeps: {
     exclude: ['@cornerstonejs/dicom-image-loader'],
