@@ -21,6 +21,7 @@ import {
 import * as csTools from '@cornerstonejs/tools';
 import { physicalToIndex, indexToPhysical, type Vec3, type Volume } from '../../workers/io/volume.ts';
 import { createCornerstoneVolume, removeCornerstoneVolume, type DisplayArray, type VolumeMeta } from './cornerstoneVolume.ts';
+import { blendOverlaysPlainly } from './renderPasses.ts';
 import { VIEWPORT_NAMES, viewerStore, type LeftTool, type ViewportName } from './viewerStore.ts';
 
 const ENGINE_ID = 'her2-engine';
@@ -94,6 +95,10 @@ export function attach(elements: Record<ViewportName, HTMLDivElement>): void {
       element: elements[name],
       defaultOptions: { orientation: ORIENTATION[name], background: [0, 0, 0] as Types.Point3 },
     })),
+  );
+  // The label map overlays blended straight onto their viewport (./renderPasses.ts).
+  blendOverlaysPlainly(
+    (engine.getOffscreenMultiRenderWindow(viewportId('axial')) as unknown as { getOpenGLRenderWindow(): Parameters<typeof blendOverlaysPlainly>[0] }).getOpenGLRenderWindow(),
   );
   const group = csTools.ToolGroupManager.createToolGroup(TOOL_GROUP_ID)!;
   for (const name of VIEWPORT_NAMES) group.addViewport(viewportId(name), ENGINE_ID);
