@@ -468,3 +468,65 @@ test('a freehand contour is filled into the lesion on its slice', async ({ page 
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('roi-voxel-count')).toHaveText('0');
 });
+
+/**
+ * Pixels of a page region whose colour is not grey (the image is grey; the label map is
+ * drawn in its segment's colour), from a real screenshot decoded by the browser.
+ */
+async function colouredPixels(page: Page, centre: { x: number; y: number }, half: number): Promise<number> {
+  const png = await page.screenshot({ clip: { x: centre.x - half, y: centre.y - half, width: 2 * half, height: 2 * half } });
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let p = 0; p < d.length; p += 4) if (Math.max(d[p], d[p + 1], d[p + 2]) - Math.min(d[p], d[p + 1], d[p + 2]) > 40) n++;
+    return n;
+  }, png.toString('base64'));
+}
+
+test('a stroke painted on the axial view shows in the sagittal and coronal views once it ends', async ({ page }) => {
+  // During a stroke only the view painted on is redrawn (app/viewer/strokeRendering.ts);
+  // the other two must be redrawn with the new voxels when the button is released.
+  await openT1(page);
+  await page.getByTestId('tool-RoiBrush').click();
+  await page.getByTestId('brush-shape').selectOption('circle');
+  await page.getByTestId('brush-radius').fill('6');
+  await page.getByTestId('brush-radius').blur();
+  const from = [50, 45, 17];
+  const to = [64, 45, 17];
+  const mid = [57, 45, 17];
+  await hoverVoxel(page, 'axial', from);
+  const end = await voxelClient(page, 'axial', to, false);
+  // the sagittal view shows slice i = 57 and the coronal view slice j = 45: the stroke crosses both
+  const other = { sagittal: await voxelClient(page, 'sagittal', mid, false), coronal: await voxelClient(page, 'coronal', mid, false) };
+  const before = { sagittal: await colouredPixels(page, other.sagittal, 30), coronal: await colouredPixels(page, other.coronal, 30) };
+  const start = await voxelClient(page, 'axial', from, false);
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.waitForTimeout(400);
+  for (let s = 1; s <= 20; s++) {
+    await page.mouse.move(start.x + ((end.x - start.x) * s) / 20, start.y + ((end.y - start.y) * s) / 20);
+    await page.waitForTimeout(20);
+  }
+  await page.waitForTimeout(500);
+  // mid-stroke, the other views still show the label map as it was
+  expect(await colouredPixels(page, other.sagittal, 30)).toBe(before.sagittal);
+  expect(await colouredPixels(page, other.coronal, 30)).toBe(before.coronal);
+  await page.mouse.up();
+  await expect.poll(() => labels(page, 1).then((l) => l.indices.length), { timeout: 30_000 }).toBeGreaterThan(0);
+  const g = (await roiHook<Geometry>(page, 'geometry()'))!;
+  const painted = dense(await labels(page, 1), g.size[0] * g.size[1] * g.size[2]);
+  expect(painted[mid[0] + g.size[0] * (mid[1] + g.size[1] * mid[2])], 'the stroke painted the voxel both views show').toBe(1);
+  for (const name of ['sagittal', 'coronal'] as const) {
+    await expect
+      .poll(() => colouredPixels(page, other[name], 30), { message: `${name} view shows the stroke`, timeout: 10_000 })
+      .toBeGreaterThan(before[name] + 10);
+  }
+});

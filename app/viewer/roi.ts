@@ -17,6 +17,7 @@
 import { cache, eventTarget, volumeLoader, type Types } from '@cornerstonejs/core';
 import * as csTools from '@cornerstonejs/tools';
 import { geometryOf, sameGeometry, type Volume } from '../../workers/io/volume.ts';
+import { isDrawing, onDrawingEnd } from './roiEditing.ts';
 import { getVolume, onRender, renderNow, VIEWER_IDS } from './viewerService.ts';
 import { VIEWPORT_NAMES, viewerStore } from './viewerStore.ts';
 
@@ -183,7 +184,10 @@ export function setShownRoiVoxels(seriesKey: string, reader: Reader, voxels: num
 }
 
 // Edits by the segmentation tools (brush, scissors...) arrive as data-modified events.
+// The listeners (the lesion service restyles the label map, which redraws every view) are
+// told 100 ms after the last one, and not before the stroke in progress ends.
 const pendingNotify = new Map<string, ReturnType<typeof setTimeout>>();
+const afterStroke = new Set<RoiRecord>();
 eventTarget.addEventListener(csTools.Enums.Events.SEGMENTATION_DATA_MODIFIED, ((e: CustomEvent) => {
   const record = rois.get(e.detail?.segmentationId);
   if (!record) return;
@@ -193,10 +197,16 @@ eventTarget.addEventListener(csTools.Enums.Events.SEGMENTATION_DATA_MODIFIED, ((
     record.segmentationId,
     setTimeout(() => {
       pendingNotify.delete(record.segmentationId);
-      notify(record.seriesKey, record.reader, false);
+      if (isDrawing()) afterStroke.add(record);
+      else notify(record.seriesKey, record.reader, false);
     }, 100),
   );
 }) as EventListener);
+onDrawingEnd(() => {
+  const records = [...afterStroke];
+  afterStroke.clear();
+  for (const r of records) if (rois.get(r.segmentationId) === r) notify(r.seriesKey, r.reader, false);
+});
 
 export function onRoiChange(listener: (seriesKey: string, reader: Reader) => void): () => void {
   listeners.add(listener);

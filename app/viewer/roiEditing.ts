@@ -21,6 +21,7 @@ import { cache, eventTarget, utilities as csUtils, type Types } from '@cornersto
 import * as csTools from '@cornerstonejs/tools';
 import { onKeyCommand } from '../components/keyboard.ts';
 import { SPHERE_STRATEGIES } from './sphereBrush.ts';
+import { beginStroke, endStroke, installStrokeRendering } from './strokeRendering.ts';
 import { renderNow, setLeftTool, VIEWER_IDS } from './viewerService.ts';
 import { VIEWPORT_NAMES, viewerStore, type ViewportName } from './viewerStore.ts';
 
@@ -89,9 +90,11 @@ export function installRoiTools(): boolean {
   g.addToolInstance('RoiFreehand', csTools.PlanarFreehandROITool.toolName, { calculateStats: false, allowOpenContours: false });
   for (const name of ['RoiRectScissors', 'RoiCircleScissors', 'RoiSphereScissors', 'RoiFreehand']) g.setToolPassive(name);
 
+  installStrokeRendering(VIEWPORT_NAMES.map((n) => VIEWER_IDS.viewportId(n)));
   window.addEventListener('pointerdown', onPointerDown, true);
   window.addEventListener('pointerup', onPointerUp, true);
   window.addEventListener('pointercancel', onPointerUp, true);
+  window.addEventListener('blur', onPointerUp); // a button released outside the window
   eventTarget.addEventListener(csTools.Enums.Events.ANNOTATION_COMPLETED, onAnnotationCompleted as EventListener);
   eventTarget.addEventListener(csTools.Enums.Events.SEGMENTATION_DATA_MODIFIED, () => notifyHistory());
   onKeyCommand('undo', undo);
@@ -102,19 +105,25 @@ export function installRoiTools(): boolean {
 
 // ---- strokes in progress ------------------------------------------------------------
 // While the left button is down on a viewport with an ROI tool, other work (statistics,
-// surfaces, autosave) waits for the stroke to end, so painting keeps every frame.
+// surfaces, autosave, the other two views: ./strokeRendering.ts) waits for the stroke to
+// end, so painting keeps every frame.
 
 let drawing = false;
 const drawEndListeners = new Set<() => void>();
 
 function onPointerDown(e: PointerEvent): void {
   if (e.button !== 0 || !String(viewerStore.get().tool).startsWith('Roi')) return;
-  if ((e.target as Element | null)?.closest?.('.viewport-grid')) drawing = true;
+  const target = e.target as Element | null;
+  if (!target?.closest?.('.viewport-grid')) return;
+  drawing = true;
+  const name = VIEWPORT_NAMES.find((n) => target.closest(`[data-testid="viewport-${n}"]`));
+  if (name) beginStroke(VIEWER_IDS.viewportId(name));
 }
 
 function onPointerUp(): void {
   if (!drawing) return;
   drawing = false;
+  endStroke();
   for (const l of drawEndListeners) l();
 }
 
