@@ -228,7 +228,7 @@ export default function CohortPanel() {
             }}
           />
         </label>
-        <button onClick={() => void addOpenStudies()} disabled={running} title="add the DCE studies open in the workstation (id = DICOM PatientID)">
+        <button onClick={() => void addOpenStudies()} disabled={running} data-testid="add-open-studies" title="add the DCE studies open in the workstation (id = DICOM PatientID)">
           Add open studies
         </button>
         {cohort && (

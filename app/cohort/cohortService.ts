@@ -27,12 +27,14 @@ import { demoSpec } from '../../workers/cohort/demo-cohort.ts';
 import { keyCsv, replaceIds, studyCodes } from '../../workers/cohort/deidentify.ts';
 import { parseWorkspace, serializeWorkspace, type StoredFeatures, type Workspace } from '../../workers/cohort/workspace.ts';
 import { formatFeaturesCsv } from '../../workers/io/features-csv.ts';
-import type { Volume } from '../../workers/io/volume.ts';
+import { geometryOf, type Volume } from '../../workers/io/volume.ts';
+import { labelMask, largestLabel } from '../../workers/roi/components.ts';
 import { createBrowserExtractionPool } from '../../workers/radiomics/pool/browser.ts';
 import type { CohortCase, CohortInput } from '../../workers/radiomics/pool/pool.ts';
 import { parseParams, type ExtractionParams } from '../../workers/radiomics/settings.ts';
 import { getPhaseVolume } from '../import/studyService.ts';
 import { autosaveKey, loadRois } from '../lesion/roiAutosave.ts';
+import { roiWorker } from '../lesion/roiWorker.ts';
 import { appStore, startJob } from '../store/appStore.ts';
 import { createStore } from '../store/createStore.ts';
 import { getRoiMask } from '../viewer/roi.ts';
@@ -256,15 +258,39 @@ async function loadCase(c: Cohort, p: CohortPatient): Promise<CohortInput> {
     const entry = appStore.get().series.find((s) => s.item.kind === 'dce' && (uid ? s.item.seriesInstanceUIDs.includes(uid) : false));
     if (!entry) throw new Error('its study is not open in the workstation (import it, then extract)');
     const image = copyVolume(await getPhaseVolume(entry.key, c.phase));
-    const masks: { name: string; mask: Volume }[] = [];
-    const r1 = getRoiMask(entry.key, 1);
+    const labels = await studyLabelMaps(entry.key, entry.item.seriesInstanceUIDs, image);
+    // the patient's largest lesion (the study's choice), the same lesion for reader 2
+    const lesion = labels[1] ? largestLabel(labels[1]) : 0;
+    const r1 = labels[1] && lesion ? labelMask(labels[1], lesion) : null;
     if (!r1) throw new Error('no ROI (reader 1): draw or import the lesion first');
-    masks.push({ name: 'reader1', mask: copyVolume(r1) });
-    const r2 = getRoiMask(entry.key, 2);
-    if (r2) masks.push({ name: 'reader2', mask: copyVolume(r2) });
+    const geometry = geometryOf(image);
+    const masks: { name: string; mask: Volume }[] = [{ name: 'reader1', mask: { ...geometry, data: r1 } }];
+    const r2 = labels[2] ? (labelMask(labels[2], lesion) ?? labelMask(labels[2], largestLabel(labels[2]))) : null;
+    if (r2) masks.push({ name: 'reader2', mask: { ...geometry, data: r2 } });
     return { image, masks };
   }
   throw new Error('no images');
+}
+
+/**
+ * Each reader's label map of an imported study: the one in the viewer when the study has
+ * been shown since the page loaded, else the one the Lesion tab autosaved for the series
+ * (so a cohort of imported studies is extracted without opening each one).
+ */
+async function studyLabelMaps(seriesKey: string, seriesInstanceUIDs: readonly string[], image: Volume): Promise<Partial<Record<1 | 2, Uint8Array>>> {
+  const out: Partial<Record<1 | 2, Uint8Array>> = {};
+  for (const reader of [1, 2] as const) {
+    const shown = getRoiMask(seriesKey, reader);
+    if (shown) out[reader] = shown.data;
+  }
+  if (out[1]) return out;
+  const saved = await loadRois(autosaveKey(seriesInstanceUIDs));
+  if (!saved) return out;
+  if (saved.size.join('x') !== image.size.join('x')) {
+    throw new Error(`its saved ROIs were drawn on a ${saved.size.join('x')} grid, not the study's ${image.size.join('x')}`);
+  }
+  for (const { reader, packed } of saved.readers) out[reader] ??= await roiWorker().unpack(packed, image.data.length);
+  return out;
 }
 
 let abort: AbortController | null = null;

@@ -17,6 +17,7 @@
 import { cache, eventTarget, volumeLoader, type Types } from '@cornerstonejs/core';
 import * as csTools from '@cornerstonejs/tools';
 import { geometryOf, sameGeometry, type Volume } from '../../workers/io/volume.ts';
+import { labelMask, largestLabel } from '../../workers/roi/components.ts';
 import { isDrawing, onDrawingEnd } from './roiEditing.ts';
 import { getVolume, onRender, renderNow, VIEWER_IDS } from './viewerService.ts';
 import { VIEWPORT_NAMES, viewerStore } from './viewerStore.ts';
@@ -134,25 +135,9 @@ export function getRoiMask(seriesKey: string, reader: Reader = 1): Volume<Uint8A
 export function getLesionMask(seriesKey: string, reader: Reader, lesion: number | 'largest' = 'largest'): Volume<Uint8Array> | null {
   const mask = getRoiMask(seriesKey, reader);
   if (!mask) return null;
-  const data = mask.data;
-  let value = lesion;
-  if (value === 'largest') {
-    const counts = new Uint32Array(256);
-    for (let i = 0; i < data.length; i++) counts[data[i]]++;
-    let best = 0;
-    for (let v = 1; v < 256; v++) if (counts[v] > (best ? counts[best] : 0)) best = v;
-    if (best === 0) return null;
-    value = best;
-  }
-  const out = new Uint8Array(data.length);
-  let any = false;
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] === value) {
-      out[i] = 1;
-      any = true;
-    }
-  }
-  return any ? { ...mask, data: out } : null;
+  const value = lesion === 'largest' ? largestLabel(mask.data) : lesion;
+  const data = value ? labelMask(mask.data, value) : null;
+  return data ? { ...mask, data } : null;
 }
 
 /** Voxels with a non-zero label. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../io/volume.ts';
 import { countComponents } from '../radiomics/mask.ts';
-import { connectedComponents, largestLesion, splitLesions } from './components.ts';
+import { connectedComponents, labelMask, largestLabel, largestLesion, splitLesions } from './components.ts';
 
 function seeded(seed: number): () => number {
   let a = seed >>> 0;
@@ -67,5 +67,31 @@ describe('connectedComponents', () => {
     expect(largestLesion([10, 250, 30])).toBe(1);
     expect(largestLesion([7, 7])).toBe(0);
     expect(largestLesion([0, 0])).toBe(-1);
+  });
+});
+
+describe('largestLabel and labelMask', () => {
+  // random label maps with 0-4 lesions; the counts recomputed by filtering, independently
+  let state = 7;
+  const rand = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let trial = 0; trial < 20; trial++) {
+    const n = 500;
+    const lesions = trial % 5;
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) labels[i] = rand() < 0.3 && lesions > 0 ? 1 + Math.floor(rand() * lesions) : 0;
+    it(`map ${trial} (${lesions} lesion values)`, () => {
+      const values = [...new Set(labels)].filter((v) => v !== 0).sort((a, b) => a - b);
+      const count = (v: number) => [...labels].filter((x) => x === v).length;
+      const expected = values.reduce((best, v) => (best === 0 || count(v) > count(best) ? v : best), 0);
+      expect(largestLabel(labels)).toBe(expected);
+      for (const v of [...values, 9]) {
+        const m = labelMask(labels, v);
+        if (count(v) === 0) expect(m).toBeNull();
+        else expect([...m!]).toEqual([...labels].map((x) => (x === v ? 1 : 0)));
+      }
+    });
+  }
+  it('ties go to the lower value', () => {
+    expect(largestLabel(Uint8Array.from([0, 2, 2, 1, 1, 3]))).toBe(1);
   });
 });

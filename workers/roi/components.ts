@@ -110,3 +110,29 @@ export function largestLesion(voxelCounts: readonly number[]): number {
   for (let i = 0; i < voxelCounts.length; i++) if (voxelCounts[i] > 0 && (best < 0 || voxelCounts[i] > voxelCounts[best])) best = i;
   return best;
 }
+
+/**
+ * The label value of the largest lesion of a label map (lesion k = voxels of value k): the
+ * value with the most voxels, the lowest on ties; 0 when the map is empty. The study
+ * analysed a patient's largest lesion.
+ */
+export function largestLabel(labels: ArrayLike<number>): number {
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < labels.length; i++) counts[labels[i] & 255]++;
+  let best = 0;
+  for (let v = 1; v < 256; v++) if (counts[v] > (best ? counts[best] : 0)) best = v;
+  return best;
+}
+
+/** The 0/1 mask of the voxels of value `value`; null when there is none. */
+export function labelMask(labels: ArrayLike<number>, value: number): Uint8Array | null {
+  const out = new Uint8Array(labels.length);
+  let any = false;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === value) {
+      out[i] = 1;
+      any = true;
+    }
+  }
+  return any ? out : null;
+}
