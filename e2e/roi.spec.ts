@@ -8,7 +8,9 @@
  *   - SEG (checked by dciodvfy), NRRD and NIfTI exports re-import to the same voxels, and
  *     the files hold those voxels on the image grid;
  *   - features extracted in the browser equal `her2 extract` on the same image and mask;
- *   - a reload brings the study and both readers' ROIs back.
+ *   - a reload brings the study and both readers' ROIs back;
+ *   - the rectangle and circle scissors fill the voxels whose centres lie in the shape
+ *     dragged, on its slice; a stroke shows in the other two views once it ends.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -529,4 +531,63 @@ test('a stroke painted on the axial view shows in the sagittal and coronal views
       .poll(() => colouredPixels(page, other[name], 30), { message: `${name} view shows the stroke`, timeout: 10_000 })
       .toBeGreaterThan(before[name] + 10);
   }
+});
+
+test('the rectangle scissors fill the rectangle dragged, on its slice only', async ({ page }) => {
+  await openT1(page);
+  const g = (await roiHook<Geometry>(page, 'geometry()'))!;
+  await page.getByTestId('tool-RoiRectScissors').click();
+  const a = [50, 40, 17];
+  const b = [60, 48, 17];
+  await hoverVoxel(page, 'axial', a);
+  const pb = await voxelClient(page, 'axial', b, false);
+  const pa = await voxelClient(page, 'axial', a, false);
+  // corners a quarter voxel outside a's and b's centres, so that no voxel centre lies on an edge
+  const perI = (pb.x - pa.x) / (b[0] - a[0]);
+  const perJ = (pb.y - pa.y) / (b[1] - a[1]);
+  const start = { x: pa.x - perI / 4, y: pa.y - perJ / 4 };
+  const end = { x: pb.x + perI / 4, y: pb.y + perJ / 4 };
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.waitForTimeout(400);
+  for (let s = 1; s <= 10; s++) {
+    await page.mouse.move(start.x + ((end.x - start.x) * s) / 10, start.y + ((end.y - start.y) * s) / 10);
+    await page.waitForTimeout(20);
+  }
+  await page.mouse.up();
+  // the voxels whose centres lie in the rectangle from a's centre to b's: i 50..60, j 40..48, slice 17
+  const want = new Set<number>();
+  for (let j = a[1]; j <= b[1]; j++) for (let i = a[0]; i <= b[0]; i++) want.add(i + g.size[0] * (j + g.size[1] * a[2]));
+  await expect(page.getByTestId('roi-voxel-count')).not.toHaveText('0', { timeout: 30_000 });
+  const got = await labels(page, 1);
+  const slices = [...new Set(got.indices.map((n) => Math.floor(n / (g.size[0] * g.size[1]))))].sort((x, y) => x - y);
+  console.log(`rectangle scissors: ${got.indices.length} voxels on slices ${slices.join(', ')}; expected ${want.size} on slice ${a[2]}`);
+  expect(new Set(got.indices)).toEqual(want);
+});
+
+test('the circle scissors fill the voxels of the slice whose centres lie within the circle dragged', async ({ page }) => {
+  await openT1(page);
+  const g = (await roiHook<Geometry>(page, 'geometry()'))!;
+  expect(g.spacing[0]).toBeCloseTo(g.spacing[1], 9); // square pixels: the radius in voxels is the same along i and j
+  await page.getByTestId('tool-RoiCircleScissors').click();
+  const c = [57, 45, 17];
+  // the radius, 4.75 voxels: the nearest voxel centres are 4.47 (inside) and 5.00 (outside) voxels away,
+  // two screen pixels or more from the circle at 8 pixels per voxel
+  const radius = 4.75;
+  await hoverVoxel(page, 'axial', c);
+  const pc = await voxelClient(page, 'axial', c, false);
+  const pn = await voxelClient(page, 'axial', [c[0] + 1, c[1], c[2]], false);
+  const perI = pn.x - pc.x;
+  await page.mouse.move(pc.x, pc.y);
+  await page.mouse.down();
+  await page.waitForTimeout(400);
+  for (let s = 1; s <= 10; s++) {
+    await page.mouse.move(pc.x + (perI * radius * s) / 10, pc.y);
+    await page.waitForTimeout(20);
+  }
+  await page.mouse.up();
+  const want = new Set<number>();
+  for (let dj = -5; dj <= 5; dj++) for (let di = -5; di <= 5; di++) if (di * di + dj * dj <= radius * radius) want.add(c[0] + di + g.size[0] * (c[1] + dj + g.size[1] * c[2]));
+  await expect(page.getByTestId('roi-voxel-count')).toHaveText(String(want.size), { timeout: 30_000 });
+  expect(new Set((await labels(page, 1)).indices)).toEqual(want);
 });
