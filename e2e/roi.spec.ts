@@ -9,6 +9,7 @@
  *     the files hold those voxels on the image grid;
  *   - features extracted in the browser equal `her2 extract` on the same image and mask;
  *   - a reload brings the study and both readers' ROIs back;
+ *   - the threshold brush paints within the typed range, or the range picked around the click;
  *   - the rectangle and circle scissors fill the voxels whose centres lie in the shape
  *     dragged, on its slice; a stroke shows in the other two views once it ends.
  */
@@ -378,20 +379,12 @@ print(json.dumps([int(v) for v in ds[int(sys.argv[1])].pixel_array.reshape(-1)])
   return Int32Array.from(flat);
 }
 
-test('the threshold brush paints only voxels within the typed range, around the click', async ({ page }) => {
-  await openT1(page);
-  const g = (await roiHook<Geometry>(page, 'geometry()'))!;
-  const centre = [57, 45, 17];
-  const pixels = t1Slice(g, centre[2]);
-  const c = pixels[centre[0] + g.size[0] * centre[1]];
-  const range: [number, number] = [c - 60, c + 60];
-  await page.getByTestId('tool-RoiThreshold').click();
-  await page.getByTestId('brush-shape').selectOption('circle');
-  await page.getByTestId('brush-radius').fill('6');
-  await page.getByTestId('threshold-from-click').uncheck();
-  await page.getByTestId('threshold-lower').fill(String(range[0]));
-  await page.getByTestId('threshold-upper').fill(String(range[1]));
-  await clickVoxel(page, 'axial', centre);
+/**
+ * What a threshold-brush click (6 mm circle) at `centre` must paint: only voxels of the
+ * clicked slice within `range` and the radius, and every in-range voxel well inside the
+ * circle connected to the clicked one.
+ */
+async function expectThresholdPaint(page: Page, g: Geometry, centre: number[], pixels: Int32Array, range: [number, number]): Promise<void> {
   await expect(page.getByTestId('roi-voxel-count')).not.toHaveText('0', { timeout: 30_000 });
   const got = await labels(page, 1);
   const painted = new Set(got.indices);
@@ -429,6 +422,50 @@ test('the threshold brush paints only voxels within the typed range, around the 
   }
   expect(seen.size).toBeGreaterThan(10);
   expect(painted.size).toBeLessThan((Math.PI * 36) / (g.spacing[0] * g.spacing[1]) + 20);
+}
+
+test('the threshold brush paints only voxels within the typed range, around the click', async ({ page }) => {
+  await openT1(page);
+  const g = (await roiHook<Geometry>(page, 'geometry()'))!;
+  const centre = [57, 45, 17];
+  const pixels = t1Slice(g, centre[2]);
+  const c = pixels[centre[0] + g.size[0] * centre[1]];
+  const range: [number, number] = [c - 60, c + 60];
+  await page.getByTestId('tool-RoiThreshold').click();
+  await page.getByTestId('brush-shape').selectOption('circle');
+  await page.getByTestId('brush-radius').fill('6');
+  await page.getByTestId('threshold-from-click').uncheck();
+  await page.getByTestId('threshold-lower').fill(String(range[0]));
+  await page.getByTestId('threshold-upper').fill(String(range[1]));
+  await clickVoxel(page, 'axial', centre);
+  await expectThresholdPaint(page, g, centre, pixels, range);
+});
+
+test('the threshold brush picks its range from the voxels around the click, and paints within it', async ({ page }) => {
+  await openT1(page);
+  const g = (await roiHook<Geometry>(page, 'geometry()'))!;
+  const centre = [57, 45, 17];
+  const pixels = t1Slice(g, centre[2]);
+  // Cornerstone's dynamic threshold: the range of the clicked slice's voxels within 2 voxels
+  // (index distance) of the clicked one (app/viewer/roiEditing.ts, dynamicRadius 2)
+  const range: [number, number] = [Infinity, -Infinity];
+  for (let dj = -2; dj <= 2; dj++)
+    for (let di = -2; di <= 2; di++) {
+      if (di * di + dj * dj > 4) continue;
+      const v = pixels[centre[0] + di + g.size[0] * (centre[1] + dj)];
+      range[0] = Math.min(range[0], v);
+      range[1] = Math.max(range[1], v);
+    }
+  expect(range[1]).toBeGreaterThan(range[0]);
+  await page.getByTestId('tool-RoiThreshold').click();
+  await page.getByTestId('brush-shape').selectOption('circle');
+  await page.getByTestId('brush-radius').fill('6');
+  await expect(page.getByTestId('threshold-from-click')).toBeChecked();
+  await clickVoxel(page, 'axial', centre);
+  const picked = page.getByTestId('threshold-picked');
+  await expect(picked).toHaveAttribute('data-lower', String(range[0]), { timeout: 30_000 });
+  await expect(picked).toHaveAttribute('data-upper', String(range[1]));
+  await expectThresholdPaint(page, g, centre, pixels, range);
 });
 
 test('a freehand contour is filled into the lesion on its slice', async ({ page }) => {

@@ -146,7 +146,7 @@ export function RoiToolbar() {
             </>
           )}
           {brush.threshold.fromClick && lastRange && (
-            <span className="muted" data-testid="threshold-picked">
+            <span className="muted" data-testid="threshold-picked" data-lower={lastRange[0]} data-upper={lastRange[1]}>
               picked {lastRange[0].toPrecision(4)} to {lastRange[1].toPrecision(4)}
             </span>
           )}
