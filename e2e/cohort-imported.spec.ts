@@ -4,7 +4,8 @@
  * at most the study on screen has its ROI in the viewer and the other's comes from the
  * autosave. "Add open studies" and "Extract features" in the Cohort tab must extract both
  * patients, and the exported features must equal `her2 cohort` run on the same folders
- * (the layout `her2 demo` writes: DICOM phases and mask.nrrd per patient).
+ * (the layout `her2 demo` writes: DICOM phases and mask.nrrd per patient). The study not on
+ * screen is decoded for the extraction only: no volume stays registered for it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -70,10 +71,17 @@ test('a cohort of imported studies is extracted from the autosaved ROIs, as her2
   await page.getByTestId('add-open-studies').click();
   await expect(page.getByTestId('cohort-patient')).toHaveCount(2);
   for (const row of rows) await expect(page.locator(`[data-testid="cohort-patient"][data-id="${row.id}"]`)).toHaveCount(1);
+  const registered = () => page.evaluate(() => (window as unknown as { __her2: { registeredVolumes(): number } }).__her2.registeredVolumes());
+  // the study on screen has all its phases loaded once the background decoding is done
+  await expect.poll(registered, { timeout: 60_000 }).toBeGreaterThanOrEqual(7);
+  await page.waitForTimeout(1000);
+  const volumesBefore = await registered();
   await page.getByTestId('extract-cohort').click();
   await expect(page.getByTestId('cohort-progress')).toHaveAttribute('data-running', '0', { timeout: 240_000 });
   await expect(page.getByTestId('cohort-error')).toHaveCount(0);
   await expect(page.locator('[data-testid="cohort-patient"][data-features="1"]')).toHaveCount(2);
+  // the study not on screen was decoded for the extraction only, not kept
+  expect(await registered()).toBe(volumesBefore);
 
   const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-features').click()]);
   const browserCsv = join(dir, 'browser-features.csv');

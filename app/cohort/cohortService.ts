@@ -32,7 +32,7 @@ import { labelMask, largestLabel } from '../../workers/roi/components.ts';
 import { createBrowserExtractionPool } from '../../workers/radiomics/pool/browser.ts';
 import type { CohortCase, CohortInput } from '../../workers/radiomics/pool/pool.ts';
 import { parseParams, type ExtractionParams } from '../../workers/radiomics/settings.ts';
-import { getPhaseVolume } from '../import/studyService.ts';
+import { readPhaseVolume } from '../import/studyService.ts';
 import { autosaveKey, loadRois } from '../lesion/roiAutosave.ts';
 import { roiWorker } from '../lesion/roiWorker.ts';
 import { appStore, startJob } from '../store/appStore.ts';
@@ -257,7 +257,8 @@ async function loadCase(c: Cohort, p: CohortPatient): Promise<CohortInput> {
     const uid = p.source.seriesInstanceUID;
     const entry = appStore.get().series.find((s) => s.item.kind === 'dce' && (uid ? s.item.seriesInstanceUIDs.includes(uid) : false));
     if (!entry) throw new Error('its study is not open in the workstation (import it, then extract)');
-    const image = copyVolume(await getPhaseVolume(entry.key, c.phase));
+    const phase = await readPhaseVolume(entry.key, c.phase);
+    const image = phase.shared ? copyVolume(phase.volume) : phase.volume;
     const labels = await studyLabelMaps(entry.key, entry.item.seriesInstanceUIDs, image);
     // the patient's largest lesion (the study's choice), the same lesion for reader 2
     const lesion = labels[1] ? largestLabel(labels[1]) : 0;

@@ -374,6 +374,23 @@ export async function getPhaseVolume(seriesKey: string, phase: number): Promise<
   return (await loadPhase(seriesKey, phase)).volume;
 }
 
+/**
+ * Display phase `phase` for a computation that does not show it (the cohort's batch
+ * extraction): the viewer's volume when it has one (shared: read, do not modify), else
+ * decoded for this use only and not kept, so a cohort of imported studies does not hold
+ * every patient's phase in memory. `shared` says which.
+ */
+export async function readPhaseVolume(seriesKey: string, phase: number): Promise<{ volume: Volume; shared: boolean }> {
+  const raw = rawPhaseOf(seriesKey, phase);
+  const id = phaseVolumeId(seriesKey, raw);
+  const ready = getVolume(id) ?? (await loading.get(id));
+  if (ready) return { volume: ready.volume, shared: true };
+  const entry = getSeries(seriesKey);
+  if (!entry) throw new Error(`series ${seriesKey} is not open`);
+  const result: PhaseResult = await busy(onDicomWorker((w) => w.decodePhase(entry.item, raw, phaseFiles(entry, raw), false)));
+  return { volume: result.volume, shared: false };
+}
+
 /** All display phases, in the user's order (excluded phases left out). */
 export async function getPhaseVolumes(seriesKey: string): Promise<Volume[]> {
   const entry = getSeries(seriesKey);

@@ -4,7 +4,7 @@
  * (`window.__her2`; it exposes no data and changes nothing but the slice shown.)
  */
 import { indexToPhysical, type Vec3 } from '../../workers/io/volume.ts';
-import { focusWorld, getDisplayedVolume, jumpToWorld, worldToCanvas } from './viewerService.ts';
+import { focusWorld, getDisplayedVolume, jumpToWorld, registeredVolumeCount, worldToCanvas } from './viewerService.ts';
 import { viewerStore, type ViewportName } from './viewerStore.ts';
 import { roiVoxelCount } from './roi.ts';
 
@@ -19,6 +19,8 @@ export interface Her2TestHooks {
   displayedSize(name: ViewportName): Vec3 | null;
   renderCount(): number;
   roiVoxelCount(): number;
+  /** volumes registered with the viewer (each holds a phase's voxels in memory) */
+  registeredVolumes(): number;
 }
 
 export function installTestHooks(): void {
@@ -40,6 +42,7 @@ export function installTestHooks(): void {
       return reg ? ([...reg.volume.size] as Vec3) : null;
     },
     renderCount: () => viewerStore.get().renderCount,
+    registeredVolumes: () => registeredVolumeCount(),
     roiVoxelCount: () => {
       const key = viewerStore.get().seriesKey;
       return key ? roiVoxelCount(key) : 0;

@@ -187,6 +187,11 @@ export function registerVolume(
   return entry;
 }
 
+/** How many volumes are registered (the test hooks watch memory with it). */
+export function registeredVolumeCount(): number {
+  return volumes.size;
+}
+
 export function hasVolume(volumeId: string): boolean {
   return volumes.has(volumeId);
 }
