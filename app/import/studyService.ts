@@ -22,7 +22,7 @@ import {
   type SeriesEntry,
   type StudyEntry,
 } from '../store/appStore.ts';
-import { getVolume, registerVolume, releaseVolumes, type RegisteredVolume } from '../viewer/viewerService.ts';
+import { getVolume, registeredBytes, registerVolume, releaseVolumes, type RegisteredVolume } from '../viewer/viewerService.ts';
 import { dicomWorkers, onDicomWorker } from './dicomWorker.ts';
 import { withUniqueNames, type NamedBlob } from './fileSources.ts';
 import * as persistence from './persistence.ts';
@@ -300,6 +300,46 @@ const forgetListeners = new Set<ForgetListener>();
 export function onForgotten(l: ForgetListener): () => void {
   forgetListeners.add(l);
   return () => forgetListeners.delete(l);
+}
+
+// ---- memory ------------------------------------------------------------------------
+// A study's decoded phases stay in memory while it is on screen and after, so switching
+// back is instant; but a reader going through a cohort opens study after study (seven
+// phases of 384 x 384 x 88 are about 180 MB, more with subtractions). Once the series not
+// on screen hold more than the budget, the least recently shown are released; shown
+// again, they are decoded again from the stored files. Their ROIs stay (label maps are
+// kept apart from the image volumes).
+
+const DEFAULT_IDLE_BUDGET_MB = 1024;
+
+/** The budget for series not on screen, in bytes (`?memoryMB=N` in the address overrides it). */
+function idleBudgetBytes(): number {
+  const mb = Number(new URLSearchParams(globalThis.location?.search ?? '').get('memoryMB'));
+  return (mb > 0 ? mb : DEFAULT_IDLE_BUDGET_MB) * 2 ** 20;
+}
+
+const shownAt = new Map<string, number>();
+let shownSerial = 0;
+
+/** `current` is on screen: releases the other series' volumes, least recently shown first, beyond the budget. */
+export function releaseIdleSeries(current: string): void {
+  shownAt.set(current, ++shownSerial);
+  const inFlight = [...loading.keys()];
+  const idle = appStore
+    .get()
+    .series.filter((e) => e.key !== current && !inFlight.some((id) => id.startsWith(`ph:${e.key}:`)))
+    .map((e) => ({ key: e.key, bytes: registeredBytes(`ph:${e.key}:`) + registeredBytes(`sub:${e.key}:`) }))
+    .filter((x) => x.bytes > 0)
+    .sort((a, b) => (shownAt.get(a.key) ?? 0) - (shownAt.get(b.key) ?? 0));
+  let total = idle.reduce((sum, x) => sum + x.bytes, 0);
+  const budget = idleBudgetBytes();
+  for (const x of idle) {
+    if (total <= budget) break;
+    releaseVolumes(`ph:${x.key}:`);
+    releaseVolumes(`sub:${x.key}:`);
+    updateSeries(x.key, { loadedPhases: [] });
+    total -= x.bytes;
+  }
 }
 
 // ---- phases --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import { largestLesion } from '../../workers/roi/components.ts';
 import { phaseStatistics } from '../../workers/roi/stats.ts';
 import { loadPhase, phaseVolumeId, sourceFileBytes } from '../import/studyService.ts';
 import { appStore, getSeries } from '../store/appStore.ts';
-import { hasRoi, onRoiChange, roiSegmentationId, setRoiMask, setShownRoiVoxels, showRoi, type Reader } from '../viewer/roi.ts';
+import { getRoiMask, hasRoi, onRoiChange, roiSegmentationId, setRoiMask, setShownRoiVoxels, showRoi, type Reader } from '../viewer/roi.ts';
 import {
   applyEdit,
   installRoiTools,
@@ -482,6 +482,11 @@ export async function exportRois(format: ExportFormat, phase = 0): Promise<{ nam
 
 // ---- autosave ---------------------------------------------------------------------
 
+function currentSaveTarget(): { seriesKey: string; lesions: LesionInfo[] } | null {
+  const { seriesKey, lesions } = lesionStore.get();
+  return seriesKey ? { seriesKey, lesions } : null;
+}
+
 let saveTimer: ReturnType<typeof setTimeout> | null = null;
 let editSerial = 0;
 
@@ -491,19 +496,34 @@ function markEdited(): void {
   if (!lesionStore.get().unsaved) lesionStore.set({ unsaved: true });
 }
 
+/**
+ * Saves 800 ms after the last edit. The series and its lesion list are taken now: the user
+ * may have switched to another series by the time the save runs.
+ */
 function scheduleSave(): void {
+  const { seriesKey, lesions } = lesionStore.get();
+  if (!seriesKey) return;
+  if (saveTimer && pendingSave && pendingSave.seriesKey !== seriesKey) void saveNow(pendingSave); // the other series' edits first
   if (saveTimer) clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => {
+  pendingSave = { seriesKey, lesions };
+  saveTimer = setTimeout(function fire() {
+    if (isDrawing()) {
+      saveTimer = setTimeout(fire, 800); // not in the middle of a stroke
+      return;
+    }
     saveTimer = null;
-    if (isDrawing()) scheduleSave(); // not in the middle of a stroke
-    else void saveNow();
+    const target = pendingSave;
+    pendingSave = null;
+    if (target) void saveNow(target);
   }, 800);
 }
 
-/** Saves every reader's label map of the series on screen. */
-export async function saveNow(): Promise<void> {
-  const { seriesKey, lesions } = lesionStore.get();
-  if (!seriesKey) return;
+let pendingSave: { seriesKey: string; lesions: LesionInfo[] } | null = null;
+
+/** Saves every reader's label map of a series (by default the one on screen). */
+export async function saveNow(target: { seriesKey: string; lesions: LesionInfo[] } | null = currentSaveTarget()): Promise<void> {
+  if (!target) return;
+  const { seriesKey, lesions } = target;
   const entry = getSeries(seriesKey);
   if (!entry) return;
   const serialAtStart = editSerial;
@@ -511,13 +531,12 @@ export async function saveNow(): Promise<void> {
   let size: Geometry['size'] | null = null;
   for (const r of [1, 2] as Reader[]) {
     if (!hasRoi(seriesKey, r)) continue;
-    const labels = readLabels(segId(seriesKey, r));
-    if (!labels) continue;
-    readers.push({ reader: r, packed: await roiWorker().pack(give(labels)) });
+    // (the label map's own grid: the image volumes may have been released, ../import/studyService.ts)
+    const mask = getRoiMask(seriesKey, r);
+    if (!mask) continue;
+    size = mask.size;
+    readers.push({ reader: r, packed: await roiWorker().pack(give(mask.data)) });
   }
-  const refId = referenceVolumeId(seriesKey);
-  const ref = refId ? getVolume(refId) : undefined;
-  if (ref) size = ref.volume.size;
   if (!size || readers.length === 0) return;
   const savedAt = Date.now();
   try {

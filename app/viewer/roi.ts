@@ -16,7 +16,7 @@
  */
 import { cache, eventTarget, volumeLoader, type Types } from '@cornerstonejs/core';
 import * as csTools from '@cornerstonejs/tools';
-import { geometryOf, sameGeometry, type Volume } from '../../workers/io/volume.ts';
+import { geometryOf, sameGeometry, type Geometry, type Volume } from '../../workers/io/volume.ts';
 import { labelMask, largestLabel } from '../../workers/roi/components.ts';
 import { isDrawing, onDrawingEnd } from './roiEditing.ts';
 import { getVolume, onRender, renderNow, VIEWER_IDS } from './viewerService.ts';
@@ -27,6 +27,8 @@ export type Reader = 1 | 2;
 interface RoiRecord {
   segmentationId: string;
   referenceVolumeId: string;
+  /** the reference volume's grid (kept: the volume itself may be released while the series is not on screen) */
+  geometry: Geometry;
   seriesKey: string;
   reader: Reader;
 }
@@ -68,7 +70,7 @@ export async function setRoiMask(
       config: { label: `${label} (reader ${reader})`, segments: { 1: { label, active: true } } },
     },
   ]);
-  rois.set(segmentationId, { segmentationId, referenceVolumeId, seriesKey, reader });
+  rois.set(segmentationId, { segmentationId, referenceVolumeId, geometry: geometryOf(ref.volume), seriesKey, reader });
   if (viewerStore.get().seriesKey === seriesKey) await showRoi(seriesKey, reader);
   notify(seriesKey, reader);
 }
@@ -121,10 +123,9 @@ export function getRoiMask(seriesKey: string, reader: Reader = 1): Volume<Uint8A
   const record = rois.get(roiSegmentationId(seriesKey, reader));
   if (!record) return null;
   const labelmap = cache.getVolume(record.segmentationId) as Types.IImageVolume | undefined;
-  const ref = getVolume(record.referenceVolumeId);
-  if (!labelmap || !ref) return null;
+  if (!labelmap) return null;
   const data = labelmap.voxelManager!.getCompleteScalarDataArray!() as ArrayLike<number>;
-  return { ...geometryOf(ref.volume), data: data instanceof Uint8Array ? data : Uint8Array.from(data) };
+  return { ...record.geometry, data: data instanceof Uint8Array ? data : Uint8Array.from(data) };
 }
 
 /**

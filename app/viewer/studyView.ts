@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import type { SubtractionWorkerApi } from '../../workers/dce/subtraction.worker.ts';
 import type { Volume } from '../../workers/io/volume.ts';
 import { appStore, getSeries, startJob, updateSeries } from '../store/appStore.ts';
-import { busy, loadAllPhases, loadPhase, rawPhaseOf } from '../import/studyService.ts';
+import { busy, loadAllPhases, loadPhase, rawPhaseOf, releaseIdleSeries } from '../import/studyService.ts';
 import { hasRoi, hideRoi, showRoi } from './roi.ts';
 import { clearDisplay, display, getVolume, registerVolume, robustRange } from './viewerService.ts';
 import { VIEWPORT_NAMES, viewerStore, type ViewKind, type ViewportName } from './viewerStore.ts';
@@ -49,6 +49,8 @@ async function selectSeriesNow(seriesKey: string): Promise<void> {
   viewerStore.set({ seriesKey, phase: 0, view: 'phase', phaseCount: entry.phaseOrder.length, voi: null, readout: null });
   hideRoi();
   await show(true);
+  // the series shown before is no longer displayed: it may now be released
+  if (viewerStore.get().seriesKey === seriesKey) releaseIdleSeries(seriesKey);
   if (hasRoi(seriesKey) && viewerStore.get().seriesKey === seriesKey) await showRoi(seriesKey);
   if (getSeries(seriesKey) && appStore.get().selectedSeriesKey === seriesKey) void loadAllPhases(seriesKey);
 }

@@ -187,6 +187,17 @@ export function registerVolume(
   return entry;
 }
 
+/** Bytes of voxels held by the volumes whose id starts with `prefix` (a display copy counted too). */
+export function registeredBytes(prefix: string): number {
+  let n = 0;
+  for (const [id, v] of volumes) {
+    if (!id.startsWith(prefix)) continue;
+    n += v.volume.data.byteLength;
+    if (v.data.buffer !== v.volume.data.buffer) n += v.data.byteLength;
+  }
+  return n;
+}
+
 /** How many volumes are registered (the test hooks watch memory with it). */
 export function registeredVolumeCount(): number {
   return volumes.size;
