@@ -95,6 +95,21 @@ async function clickVoxel(page: Page, name: string, ijk: number[]): Promise<void
   await page.mouse.up();
 }
 
+/**
+ * Presses the left button at `from`, moves to `to` in `steps` moves as a hand would, and
+ * releases it unless `release` is false (the caller then checks the stroke in progress).
+ */
+async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, steps: number, release = true): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.waitForTimeout(400); // Cornerstone holds a mouse-down back while it waits for a double click
+  for (let s = 1; s <= steps; s++) {
+    await page.mouse.move(from.x + ((to.x - from.x) * s) / steps, from.y + ((to.y - from.y) * s) / steps);
+    await page.waitForTimeout(20);
+  }
+  if (release) await page.mouse.up();
+}
+
 /** Puts the cursor on voxel ijk's centre (its slice shown) until the layout has settled. */
 async function hoverVoxel(page: Page, name: string, ijk: number[]): Promise<void> {
   let xy = await voxelClient(page, name, ijk, true);
@@ -547,13 +562,7 @@ test('a stroke painted on the axial view shows in the sagittal and coronal views
   const other = { sagittal: await voxelClient(page, 'sagittal', mid, false), coronal: await voxelClient(page, 'coronal', mid, false) };
   const before = { sagittal: await colouredPixels(page, other.sagittal, 30), coronal: await colouredPixels(page, other.coronal, 30) };
   const start = await voxelClient(page, 'axial', from, false);
-  await page.mouse.move(start.x, start.y);
-  await page.mouse.down();
-  await page.waitForTimeout(400);
-  for (let s = 1; s <= 20; s++) {
-    await page.mouse.move(start.x + ((end.x - start.x) * s) / 20, start.y + ((end.y - start.y) * s) / 20);
-    await page.waitForTimeout(20);
-  }
+  await drag(page, start, end, 20, false);
   await page.waitForTimeout(500);
   // mid-stroke, the other views still show the label map as it was
   expect(await colouredPixels(page, other.sagittal, 30)).toBe(before.sagittal);
@@ -584,14 +593,7 @@ test('the rectangle scissors fill the rectangle dragged, on its slice only', asy
   const perJ = (pb.y - pa.y) / (b[1] - a[1]);
   const start = { x: pa.x - perI / 4, y: pa.y - perJ / 4 };
   const end = { x: pb.x + perI / 4, y: pb.y + perJ / 4 };
-  await page.mouse.move(start.x, start.y);
-  await page.mouse.down();
-  await page.waitForTimeout(400);
-  for (let s = 1; s <= 10; s++) {
-    await page.mouse.move(start.x + ((end.x - start.x) * s) / 10, start.y + ((end.y - start.y) * s) / 10);
-    await page.waitForTimeout(20);
-  }
-  await page.mouse.up();
+  await drag(page, start, end, 10);
   // the voxels whose centres lie in the rectangle from a's centre to b's: i 50..60, j 40..48, slice 17
   const want = new Set<number>();
   for (let j = a[1]; j <= b[1]; j++) for (let i = a[0]; i <= b[0]; i++) want.add(i + g.size[0] * (j + g.size[1] * a[2]));
@@ -615,14 +617,7 @@ test('the circle scissors fill the voxels of the slice whose centres lie within 
   const pc = await voxelClient(page, 'axial', c, false);
   const pn = await voxelClient(page, 'axial', [c[0] + 1, c[1], c[2]], false);
   const perI = pn.x - pc.x;
-  await page.mouse.move(pc.x, pc.y);
-  await page.mouse.down();
-  await page.waitForTimeout(400);
-  for (let s = 1; s <= 10; s++) {
-    await page.mouse.move(pc.x + (perI * radius * s) / 10, pc.y);
-    await page.waitForTimeout(20);
-  }
-  await page.mouse.up();
+  await drag(page, pc, { x: pc.x + perI * radius, y: pc.y }, 10);
   const want = new Set<number>();
   for (let dj = -5; dj <= 5; dj++) for (let di = -5; di <= 5; di++) if (di * di + dj * dj <= radius * radius) want.add(c[0] + di + g.size[0] * (c[1] + dj + g.size[1] * c[2]));
   await expect(page.getByTestId('roi-voxel-count')).toHaveText(String(want.size), { timeout: 30_000 });
