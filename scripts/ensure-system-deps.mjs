@@ -10,16 +10,19 @@ const NEEDED = [
   ['dicom3tools', '/usr/bin/dciodvfy'],
   ['dcmtk', '/usr/bin/dcmdump'],
   ['python3-pydicom', '/usr/lib/python3/dist-packages/pydicom/data/test_files/MR_small.dcm'],
+  // the readout and subtraction tests read pixels with pydicom into NumPy (only recommended by pydicom)
+  ['python3-numpy', '/usr/lib/python3/dist-packages/numpy/__init__.py'],
 ];
 
 const missing = NEEDED.filter(([, file]) => !existsSync(file)).map(([pkg]) => pkg);
 if (missing.length === 0) process.exit(0);
 
 const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+const sudoCommand = `sudo sh -c '${command}'`;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
 if (!isRoot || !hasApt) {
-  console.error(`Missing Debian packages: ${missing.join(', ')}.\nInstall them with:\n  sudo ${command}`);
+  console.error(`Missing Debian packages: ${missing.join(', ')}.\nInstall them with:\n  ${sudoCommand}`);
   process.exit(1);
 }
 console.error(`Installing Debian packages the tests need: ${missing.join(', ')}`);

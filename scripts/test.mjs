@@ -12,7 +12,14 @@ const steps = [
   ['end-to-end tests (playwright, headless chromium)', 'npx', ['playwright', 'test']],
 ];
 
+// `npm test -- unit e2e`: only the steps whose names start with the words given
 const only = process.argv.slice(2);
+const unknown = only.filter((o) => !steps.some(([name]) => name.startsWith(o)));
+if (unknown.length) {
+  console.error(`npm test: no step named ${unknown.map((u) => `'${u}'`).join(', ')}; the steps: ${steps.map(([name]) => `'${name.split(' ')[0]}'`).join(', ')}`);
+  process.exit(2);
+}
+const started = Date.now();
 for (const [name, cmd, args] of steps) {
   if (only.length && !only.some((o) => name.startsWith(o))) continue;
   const t0 = Date.now();
@@ -25,3 +32,4 @@ for (const [name, cmd, args] of steps) {
   }
   console.log(`=== ok: ${name} (${secs} s)`);
 }
+console.log(`\n=== all ${only.length ? 'chosen ' : ''}steps passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
