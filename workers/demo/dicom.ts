@@ -169,6 +169,8 @@ export function displayWindow(data: Uint16Array): { center: number; width: numbe
 /** The phase's DICOM files, named '<id>/phase-<k>/IM0001.dcm' ... */
 export function phaseFiles(ctx: DemoDicomContext, k: number, volume: Volume<Uint16Array>): { name: string; bytes: Uint8Array }[] {
   const header = phaseHeader(ctx, k, displayWindow(volume.data));
+  // acquired at the grid's own matrix (frequency columns, phase rows as the default header writes them)
+  header.acquisition.acquisitionMatrix = [0, volume.size[0], volume.size[1], 0];
   return writeMrSeries(volume, header).map((bytes, s) => ({ name: `${ctx.row.id}/phase-${k}/IM${String(s + 1).padStart(4, '0')}.dcm`, bytes }));
 }
 
