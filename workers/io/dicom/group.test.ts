@@ -5,7 +5,7 @@
  * AcquisitionNumber or AcquisitionTime, a missing slice, duplicate and mixed-orientation
  * images, and bad files (text, truncated) beside a valid series.
  */
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPhaseVolume, scanDicom } from './index.ts';
@@ -182,6 +182,57 @@ d.save_as(os.path.join(sys.argv[1], 'missing', 'IM020-copy.dcm'))`,
     expect(s.phases.length).toBe(10);
     expect(s.warnings.some((w) => /phase 3 has 9 slices, phase 0 has 10/.test(w))).toBe(true);
     expect(s.warnings.some((w) => /phase 3: missing slice/.test(w))).toBe(true);
+  });
+});
+
+describe('uneven spacing, and GE multiphase without TemporalPositionIdentifier', () => {
+  const dir = tempDir('uneven-and-ge');
+  beforeAll(() => {
+    // axial slices 3 mm apart, but the step from slice 20 to 21 is 3.6 mm (20 % more: uneven, not a gap)
+    const z = [...Array(35).keys()].map((k) => -600 + 3 * k + (k > 20 ? 0.6 : 0));
+    makeSeries(dir, [
+      {
+        name: 'uneven',
+        attrs: { SeriesNumber: 61, SeriesDescription: 'uneven', ImageOrientationPatient: [1, 0, 0, 0, 1, 0] },
+        per_slice: { ImagePositionPatient: z.map((zk) => [30.273312, 88.86703, zk]) },
+      },
+    ]);
+    // the GE sample's files with TemporalPositionIdentifier removed: phases must come from
+    // the images at each position ordered by TriggerTime; the removed tag is kept aside as the truth
+    python(
+      `import sys, os, glob, json, pydicom
+src, out = sys.argv[1], sys.argv[2]
+os.makedirs(os.path.join(out, 'ge'), exist_ok=True)
+truth = {}
+for f in sorted(glob.glob(os.path.join(src, '*.dcm'))):
+    d = pydicom.dcmread(f)
+    truth['ge/' + os.path.basename(f)] = int(d.TemporalPositionIdentifier)
+    del d.TemporalPositionIdentifier
+    d.save_as(os.path.join(out, 'ge', os.path.basename(f)))
+json.dump(truth, open(os.path.join(out, 'ge-truth.json'), 'w'))
+print('[]')`,
+      [join(SAMPLES, 'ge-signa-multiphase-10tp'), dir],
+    );
+  });
+
+  it('names the uneven step, with both files', () => {
+    const r = scanDicom(sourcesOf(dir, (n) => n.startsWith('uneven/')));
+    const [s] = r.series;
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toMatch(/^series 61 'uneven'.*uneven slice spacing: 3\.6 mm between .*uneven\/IM020\.dcm, uneven\/IM021\.dcm.*median 3 mm/);
+  });
+
+  it('splits the GE series into its 10 phases by TriggerTime, each phase the files of one TemporalPositionIdentifier', () => {
+    const truth = JSON.parse(readFileSync(join(dir, 'ge-truth.json'), 'utf8')) as Record<string, number>;
+    const r = scanDicom(sourcesOf(dir, (n) => n.startsWith('ge/')));
+    expect(r.series).toHaveLength(1);
+    const [s] = r.series;
+    expect(s.kind).toBe('dce');
+    expect(s.phases).toHaveLength(10);
+    s.phases.forEach((p, k) => {
+      expect(p.frames).toHaveLength(10);
+      for (const f of p.frames) expect(truth[f.source], f.source).toBe(k + 1);
+    });
   });
 });
 
