@@ -83,9 +83,14 @@ export const appStore = createStore<AppState>({
 
 let nextId = 1;
 
+/** Adds problems to the list; a message already listed is not listed again (a series' problem can reach it through two items). */
 export function addErrors(list: { file: string; message: string }[]): void {
   if (list.length === 0) return;
-  appStore.set((s) => ({ errors: [...s.errors, ...list.map((e) => ({ id: nextId++, ...e }))] }));
+  appStore.set((s) => {
+    const seen = new Set(s.errors.map((e) => e.message));
+    const fresh = list.filter((e) => !seen.has(e.message) && (seen.add(e.message), true));
+    return fresh.length ? { errors: [...s.errors, ...fresh.map((e) => ({ id: nextId++, ...e }))] } : {};
+  });
 }
 
 export function dismissError(id: number): void {
