@@ -13,7 +13,7 @@ import type { DicomSource, ImportIssue, ImportResult, SeriesItem } from '../work
 import type { Volume } from '../workers/io/volume.ts';
 
 /** Every regular file under `dir` (recursively), skipping hidden files and folders (.DS_Store, .git). */
-async function listFiles(dir: string, errors: ImportIssue[]): Promise<string[]> {
+async function listFiles(dir: string, errors: ImportIssue[], skip?: (path: string) => boolean): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string) => {
     let entries;
@@ -28,11 +28,13 @@ async function listFiles(dir: string, errors: ImportIssue[]): Promise<string[]> 
       if (e.name.startsWith('.')) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile()) out.push(p);
-      else if (e.isSymbolicLink()) {
+      else if (e.isFile()) {
+        if (!skip?.(p)) out.push(p);
+      } else if (e.isSymbolicLink()) {
         const s = await stat(p).catch(() => undefined);
-        if (s?.isFile()) out.push(p);
-        else if (s?.isDirectory()) await walk(p);
+        if (s?.isFile()) {
+          if (!skip?.(p)) out.push(p);
+        } else if (s?.isDirectory()) await walk(p);
       }
     }
   };
@@ -45,12 +47,12 @@ function sourceName(dir: string, path: string): string {
   return relative(dir, path).split(sep).join('/');
 }
 
-/** Read a folder into DicomSources; files that cannot be read become issues. */
-export async function readDicomDir(dir: string): Promise<{ sources: DicomSource[]; errors: ImportIssue[] }> {
+/** Read a folder into DicomSources; files that cannot be read become issues; `skip(path)` leaves files out. */
+export async function readDicomDir(dir: string, skip?: (path: string) => boolean): Promise<{ sources: DicomSource[]; errors: ImportIssue[] }> {
   const errors: ImportIssue[] = [];
   const s = await stat(dir).catch(() => undefined);
   if (!s) throw new Error(`${dir}: no such file or folder`);
-  const files = s.isDirectory() ? await listFiles(dir, errors) : [dir];
+  const files = s.isDirectory() ? await listFiles(dir, errors, skip) : [dir];
   const base = s.isDirectory() ? dir : join(dir, '..');
   const sources: DicomSource[] = [];
   for (const path of files) {
@@ -65,8 +67,8 @@ export async function readDicomDir(dir: string): Promise<{ sources: DicomSource[
   return { sources, errors };
 }
 
-export async function scanDicomDir(dir: string): Promise<ImportResult> {
-  const { sources, errors } = await readDicomDir(dir);
+export async function scanDicomDir(dir: string, skip?: (path: string) => boolean): Promise<ImportResult> {
+  const { sources, errors } = await readDicomDir(dir, skip);
   const result = scanDicom(sources);
   return { series: result.series, errors: [...errors, ...result.errors] };
 }
@@ -101,6 +103,8 @@ export interface LoadOptions {
   series?: string;
   /** receives the import's problems and the chosen series' warnings */
   onWarning?: (message: string) => void;
+  /** files of the folder not to read (e.g. the mask and other non-DICOM siblings); see notDicomSibling in inputs.ts */
+  skip?: (path: string) => boolean;
 }
 
 function bytesReader(dir: string) {
@@ -117,7 +121,7 @@ async function baseDir(dir: string): Promise<string> {
 
 /** One phase of one series item as a Volume. */
 export async function loadSeriesVolume(dir: string, opts: LoadOptions = {}): Promise<Volume> {
-  const result = await scanDicomDir(dir);
+  const result = await scanDicomDir(dir, opts.skip);
   const item = chooseItem(dir, result, opts.series);
   for (const e of result.errors) opts.onWarning?.(e.message);
   for (const w of item.warnings) opts.onWarning?.(w);
@@ -136,7 +140,7 @@ export async function loadSeriesVolume(dir: string, opts: LoadOptions = {}): Pro
 
 /** The dynamic series item of a folder and every phase's volume, in phase order (0 = pre-contrast). */
 export async function loadDcePhases(dir: string, opts: Omit<LoadOptions, 'phase'> = {}): Promise<{ item: SeriesItem; volumes: Volume[] }> {
-  const result = await scanDicomDir(dir);
+  const result = await scanDicomDir(dir, opts.skip);
   const item = chooseItem(dir, result, opts.series, (s) => s.kind === 'dce');
   for (const e of result.errors) opts.onWarning?.(e.message);
   for (const w of item.warnings) opts.onWarning?.(w);

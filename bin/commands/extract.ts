@@ -6,14 +6,15 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CliError, one, parseArgs, required } from '../cli-args.ts';
-import { paramsFromArgs, phaseArg, readImage, readVolumeFile } from '../inputs.ts';
+import { paramsFromArgs, phaseArg, readImage, readMask } from '../inputs.ts';
 import { formatFeaturesCsv, featureRowToJson, type FeatureRow } from '../../workers/io/features-csv.ts';
 import { extractWithJobs, parseJobs } from '../jobs.ts';
 
 export const USAGE = `usage: her2 extract --image IMG --mask MASK [options]
 
   --image IMG          the image: .nrrd, .nii or .nii.gz, or a folder of DICOM files (one series)
-  --mask MASK          the label map on the image's grid: .nrrd, .nii or .nii.gz
+  --mask MASK          the label map on the image's grid: .nrrd, .nii or .nii.gz, or a DICOM SEG
+                       (.dcm) whose frames lie on the image's voxels
   --params P.yaml      a PyRadiomics parameter file (imageType / featureClass / setting sections);
                        default: PyRadiomics's defaults (Original image, every class but shape2D)
   --label N            the ROI's label value (default: the params' label, else 1)
@@ -56,8 +57,9 @@ export async function run(argv: string[]): Promise<number> {
   const params = await paramsFromArgs(args);
 
   const warnings: string[] = [];
-  const image = await readImage(imagePath, one(args, 'series'), phase, (m) => warnings.push(m));
-  const mask = await readVolumeFile(maskPath, 'mask');
+  const image = await readImage(imagePath, one(args, 'series'), phase, (m) => warnings.push(m), maskPath);
+  // a DICOM SEG is placed on the image's grid (its segment `label`); NRRD / NIfTI are taken as they are
+  const mask = await readMask(maskPath, { grid: image, label: params.settings.label, onWarning: (m) => warnings.push(m) });
   let result;
   try {
     result = await extractWithJobs(image, mask, params, jobs);

@@ -14,7 +14,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CliError, one, parseArgs, required } from '../cli-args.ts';
-import { paramsFromArgs, phaseArg, readImage, readVolumeFile } from '../inputs.ts';
+import { paramsFromArgs, phaseArg, readImage, readMask } from '../inputs.ts';
 import { writeNrrd } from '../../workers/io/nrrd.ts';
 import type { Volume } from '../../workers/io/volume.ts';
 import { prepareCase } from '../../workers/radiomics/extractor.ts';
@@ -23,7 +23,7 @@ import { imageTypeFilter } from '../../workers/radiomics/filters/index.ts';
 export const USAGE = `usage: her2 filter --image IMG --mask MASK --out-dir DIR [options]
 
   --image IMG          the image: .nrrd, .nii or .nii.gz, or a folder of DICOM files (one series)
-  --mask MASK          the label map on the image's grid: .nrrd, .nii or .nii.gz
+  --mask MASK          the label map on the image's grid: .nrrd, .nii or .nii.gz, or a DICOM SEG (.dcm)
   --out-dir DIR        where to write DIR/<image>.nrrd (created if needed)
   --params P.yaml      a PyRadiomics parameter file; its imageType section says which
                        images are written (default: PyRadiomics's defaults, Original only)
@@ -49,8 +49,9 @@ export async function run(argv: string[]): Promise<number> {
   const phase = phaseArg(args);
   const params = await paramsFromArgs(args);
 
-  const image = await readImage(imagePath, one(args, 'series'), phase);
-  const mask = await readVolumeFile(maskPath, 'mask');
+  const image = await readImage(imagePath, one(args, 'series'), phase, undefined, maskPath);
+  // a DICOM SEG is placed on the image's grid (its segment `label`); NRRD / NIfTI are taken as they are
+  const mask = await readMask(maskPath, { grid: image, label: params.settings.label, onWarning: (m) => console.error(`her2 filter: warning: ${m}`) });
   let prepared;
   try {
     prepared = prepareCase(image, mask, params);

@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writeSeg, type SegSource } from '../../workers/io/dicom/seg.ts';
 import { writeMrSeries, type MrSeriesHeader } from '../../workers/io/dicom/write-mr.ts';
 import { writeNrrd } from '../../workers/io/nrrd.ts';
 import type { Mat3, Vec3, Volume } from '../../workers/io/volume.ts';
@@ -21,6 +22,21 @@ const TIMES = ['100000', '100130', '100230', '100330', '100430'];
 const inLesion = (i: number, j: number, k: number) => i >= 6 && i < 10 && j >= 4 && j < 8 && k >= 1 && k < 3;
 
 let dir: string;
+
+/** The DICOM SEG of `mask` referencing phase `p`'s images (slice k = image k), as the app exports it. */
+function segOf(mask: Volume, p: number): Uint8Array {
+  const h = header(p);
+  const source: SegSource = {
+    sopClassUID: '1.2.840.10008.5.1.4.1.1.4',
+    sopInstanceUIDs: Array.from({ length: SIZE[2] }, (_, k) => h.sopInstanceUID!(k)),
+    seriesInstanceUID: h.series.instanceUID,
+    studyInstanceUID: h.study.instanceUID,
+    frameOfReferenceUID: h.frameOfReferenceUID,
+    patient: { name: 'TIC^Test', id: 'TIC001', birthDate: '', sex: '' },
+    study: { date: '20240101', time: '100000' },
+  };
+  return writeSeg(mask, source, [{ label: 1, name: 'Lesion' }], { date: '20240101', time: '101000' });
+}
 
 function header(p: number): MrSeriesHeader {
   return {
@@ -60,12 +76,21 @@ beforeAll(() => {
           mask[i + SIZE[0] * (j + SIZE[1] * k)] = 1;
         }
     const files = writeMrSeries({ ...GEOMETRY, data }, header(p));
-    mkdirSync(join(dir, 'dicom', `phase${p}`));
-    files.forEach((f, k) => writeFileSync(join(dir, 'dicom', `phase${p}`, `IM${k}.dcm`), f));
+    for (const folder of ['dicom', 'patient']) {
+      mkdirSync(join(dir, folder, `phase${p}`), { recursive: true });
+      files.forEach((f, k) => writeFileSync(join(dir, folder, `phase${p}`, `IM${k}.dcm`), f));
+    }
   });
   writeFileSync(join(dir, 'mask.nrrd'), writeNrrd({ ...GEOMETRY, data: mask } as Volume));
   const shifted = { ...GEOMETRY, origin: [400, 400, 400] as Vec3, data: mask } as Volume;
   writeFileSync(join(dir, 'far.nrrd'), writeNrrd(shifted));
+  writeFileSync(join(dir, 'mask.seg.dcm'), segOf({ ...GEOMETRY, data: mask } as Volume, 2));
+  // A patient folder as `her2 demo` writes it: the phases, the masks and notes beside them.
+  writeFileSync(join(dir, 'patient', 'mask.nrrd'), writeNrrd({ ...GEOMETRY, data: mask } as Volume));
+  writeFileSync(join(dir, 'patient', 'mask.seg.dcm'), segOf({ ...GEOMETRY, data: mask } as Volume, 2));
+  writeFileSync(join(dir, 'patient', 'lesion.nii.gz'), new Uint8Array([0x1f, 0x8b, 8, 0]));
+  writeFileSync(join(dir, 'patient', 'clinical.csv'), 'id,tic\nTIC001,3\n');
+  writeFileSync(join(dir, 'patient', 'tic.json'), '{}\n');
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -116,6 +141,45 @@ describe('her2 tic', () => {
     // the 4 x 4 x 2 lesion cannot hold 3 x 3 x 3: clipped; all centres enhance alike, the fullest wins
     expect(j.hotSpot.voxels).toBe(18);
     expect(j.warnings.join(' ')).toMatch(/cannot hold a hot spot/);
+  });
+
+  it('reads a DICOM SEG mask: the same JSON as with the NRRD mask', async () => {
+    const nrrd = await her2(['tic', '--phases', join(dir, 'dicom'), '--mask', join(dir, 'mask.nrrd'), '--hotspot', '3']);
+    const seg = await her2(['tic', '--phases', join(dir, 'dicom'), '--mask', join(dir, 'mask.seg.dcm'), '--hotspot', '3']);
+    expect(seg.code).toBe(0);
+    expect(seg.stderr).toBe(nrrd.stderr);
+    const a = JSON.parse(nrrd.stdout);
+    const b = JSON.parse(seg.stdout);
+    expect(b.source.mask).toMatch(/mask\.seg\.dcm$/);
+    expect({ ...b, source: null }).toEqual({ ...a, source: null });
+    expect(b.type).toBe(3);
+    expect(b.roi.signal).toEqual(LESION);
+    // SegmentNumber as --label; a segment the SEG lacks is named in the error
+    const one = await her2(['tic', '--phases', join(dir, 'dicom'), '--mask', join(dir, 'mask.seg.dcm'), '--label', '1']);
+    expect(JSON.parse(one.stdout).roi).toEqual(JSON.parse((await her2(['tic', '--phases', join(dir, 'dicom'), '--mask', join(dir, 'mask.seg.dcm')])).stdout).roi);
+    const two = await her2(['tic', '--phases', join(dir, 'dicom'), '--mask', join(dir, 'mask.seg.dcm'), '--label', '2']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/^her2 tic: mask \S+mask\.seg\.dcm: no segment 2 with voxels on the image \(the SEG has 1 'Lesion'\)\n$/);
+  });
+
+  it('a patient folder as --phases: the mask, label maps, tables and JSON beside the phases are not scanned as DICOM', async () => {
+    const patient = join(dir, 'patient');
+    for (const mask of ['mask.nrrd', 'mask.seg.dcm']) {
+      const r = await her2(['tic', '--phases', patient, '--mask', join(patient, mask)]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout).warnings).toEqual([]);
+      expect(JSON.parse(r.stdout).roi.signal).toEqual(LESION);
+    }
+    // ...but a broken DICOM file among them is still reported, by name
+    writeFileSync(join(patient, 'phase1', 'IM9.dcm'), 'not DICOM');
+    try {
+      const r = await her2(['tic', '--phases', patient, '--mask', join(patient, 'mask.nrrd')]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).warnings).toEqual([expect.stringMatching(/^phase1\/IM9\.dcm: not a DICOM file/)]);
+    } finally {
+      rmSync(join(patient, 'phase1', 'IM9.dcm'));
+    }
   });
 
   it('fails with one clear line for a ROI outside the image and for bad options', async () => {

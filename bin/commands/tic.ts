@@ -5,15 +5,16 @@
 import { writeFile } from 'node:fs/promises';
 import { loadDcePhases } from '../dicom-dir.ts';
 import { CliError, one, parseArgs, required } from '../cli-args.ts';
-import { readVolumeFile } from '../inputs.ts';
+import { notDicomSibling, readMask } from '../inputs.ts';
 import { computeTic, type HotSpot, type TicRule } from '../../workers/dce/tic.ts';
 
 export const USAGE = `usage: her2 tic --phases DIR --mask MASK [options]
 
   --phases DIR        DICOM files of every DCE phase (sub-folders or not); phase 0 = pre-contrast
-  --mask MASK         the lesion's ROI on the phases' grid: .nrrd, .nii or .nii.gz
+  --mask MASK         the lesion's ROI on the phases' grid: .nrrd, .nii, .nii.gz, or a DICOM SEG
+                      (.dcm; its frames are placed on the phases' grid by their positions)
   --out FILE          write the JSON there (default: standard output)
-  --label N           ROI label in the mask (default: every nonzero voxel)
+  --label N           ROI label in the mask, or SegmentNumber in a SEG (default: every nonzero voxel)
   --series S          the DCE series (number, description or id) when DIR holds several
   --hotspot H         type the most-enhancing hot spot: 3 (3x3x3 voxels, any odd n) or 5mm (sphere)
   --threshold P       type threshold in % (default 10)
@@ -62,9 +63,18 @@ export async function run(argv: string[]): Promise<number> {
   if (untimed !== undefined) rule.untimedInitialPhases = untimed;
   const hotSpot = hotSpotText === undefined ? null : parseHotSpot(hotSpotText);
 
-  const mask = await readVolumeFile(maskPath, 'mask');
   const importWarnings: string[] = [];
-  const { item, volumes } = await loadDcePhases(dir, { series: one(args, 'series'), onWarning: (w) => importWarnings.push(w) });
+  const onWarning = (w: string) => importWarnings.push(w);
+  // The phases first: a SEG mask is placed on their grid. Label maps, tables and the mask itself
+  // beside the phases (a patient folder as `her2 demo` writes it) are not scanned as DICOM.
+  const { item, volumes } = await loadDcePhases(dir, { series: one(args, 'series'), onWarning, skip: notDicomSibling(maskPath) });
+  const mask = await readMask(maskPath, {
+    grid: volumes[0],
+    label,
+    frameOfReferenceUID: item.frameOfReferenceUID || undefined,
+    sliceSopInstanceUIDs: item.phases.map((p) => p.frames.map((f) => f.sopInstanceUID)),
+    onWarning,
+  });
   const result = computeTic({
     phases: item.phases.map((p, k) => ({
       volume: volumes[k],
