@@ -1,6 +1,8 @@
 /**
- * her2 predict --model MODEL.json --features F.csv --clinical C.csv --out PRED.csv
- * Scores every patient of the features CSV with a trained model (workers/stats/predict.ts).
+ * her2 predict --model MODEL.json --features F.csv --clinical C.csv [--phase N] --out PRED.csv
+ * Scores every patient of the features CSV with a trained model (workers/stats/predict.ts),
+ * after checking that each patient's features were extracted with the model's settings (the
+ * CSV's diagnostics_Configuration_* columns against MODEL.json's provenance.extraction).
  * PRED.csv columns: id, radscore, probability_radiomics, probability_clinical,
  * probability_nomogram, class_nomogram (1 = HER2-low, 0 = HER2-zero at the nomogram's
  * training cut-off). New patients need no label or split.
@@ -9,10 +11,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ClinicalCsvError, parseClinicalCsv } from '../../workers/io/clinical-csv.ts';
 import { formatCsv, formatNumber } from '../../workers/io/csv.ts';
 import { FeaturesCsvError, parseFeaturesCsv } from '../../workers/io/features-csv.ts';
-import { checkModel, predict, PredictError } from '../../workers/stats/predict.ts';
-import { CliError, parseArgs, required } from '../cli-args.ts';
+import { ExtractionRecordError, patientExtraction, readExtractionDiagnostics } from '../../workers/stats/extraction-record.ts';
+import { checkModel, checkPatientExtraction, predict, PredictError } from '../../workers/stats/predict.ts';
+import { CliError, one, parseArgs, required } from '../cli-args.ts';
 
-const USAGE = `usage: her2 predict --model MODEL.json --features F.csv --clinical C.csv --out PRED.csv`;
+const USAGE = `usage: her2 predict --model MODEL.json --features F.csv --clinical C.csv [--phase N] --out PRED.csv
+
+  --phase  the DCE phase the features were extracted from (0 = pre-contrast): refused when the
+           model records another; without it the phase is not checked (the CSV does not carry it)`;
 
 export const PRED_COLUMNS = ['id', 'radscore', 'probability_radiomics', 'probability_clinical', 'probability_nomogram', 'class_nomogram'] as const;
 
@@ -29,12 +35,15 @@ export async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const args = parseArgs(argv, { values: ['model', 'features', 'clinical', 'out'] });
+  const args = parseArgs(argv, { values: ['model', 'features', 'clinical', 'out', 'phase'] });
   if (args.positional.length) throw new CliError(`unexpected argument '${args.positional[0]}'\n${USAGE}`);
   const modelPath = required(args, 'model');
   const featuresPath = required(args, 'features');
   const clinicalPath = required(args, 'clinical');
   const outPath = required(args, 'out');
+  const phaseText = one(args, 'phase');
+  const phase = phaseText === undefined ? null : Number(phaseText);
+  if (phase !== null && !(phaseText!.trim() !== '' && Number.isInteger(phase) && phase >= 0)) throw new CliError(`--phase: '${phaseText}' is not a phase number (0 = pre-contrast, 1, 2, ...)`);
   try {
     let raw: unknown;
     try {
@@ -44,7 +53,9 @@ export async function run(argv: string[]): Promise<number> {
       throw new CliError(`${modelPath}: not valid JSON: ${(e as Error).message}`);
     }
     const model = checkModel(raw, modelPath);
-    const features = parseFeaturesCsv(readText(featuresPath, 'features CSV'), featuresPath);
+    const featuresText = readText(featuresPath, 'features CSV');
+    const features = parseFeaturesCsv(featuresText, featuresPath);
+    const diagnostics = readExtractionDiagnostics(featuresText);
     const clinical = parseClinicalCsv(readText(clinicalPath, 'clinical CSV'), clinicalPath);
     const clinicalRow = new Map(clinical.ids.map((id, i) => [id, i]));
     const featureSet = new Set(features.ids);
@@ -53,10 +64,12 @@ export async function run(argv: string[]): Promise<number> {
     });
     const col = new Map(features.names.map((n, j) => [n, j]));
     const rows: string[][] = [PRED_COLUMNS.slice()];
+    let warning: string | null = null;
     features.ids.forEach((id, i) => {
       const ci = clinicalRow.get(id);
       if (ci === undefined) throw new CliError(`${featuresPath}: row ${i + 2}: patient '${id}' is not in ${clinicalPath}`);
-      const who = `patient '${id}'`;
+      const who = `${featuresPath}: patient '${id}'`;
+      warning = checkPatientExtraction(model, patientExtraction(diagnostics.get(id), phase, who), who) ?? warning;
       const pr = predict(
         model,
         (name) => (col.has(name) ? features.rows[i][col.get(name)!] : undefined),
@@ -72,11 +85,12 @@ export async function run(argv: string[]): Promise<number> {
         String(pr.class_nomogram),
       ]);
     });
+    if (warning) console.error(`warning: ${warning}`);
     writeFileSync(outPath, formatCsv(rows));
     console.log(`scored ${features.ids.length} patient(s); wrote ${outPath}`);
     return 0;
   } catch (e) {
-    if (e instanceof PredictError || e instanceof ClinicalCsvError || e instanceof FeaturesCsvError) throw new CliError(e.message);
+    if (e instanceof PredictError || e instanceof ClinicalCsvError || e instanceof FeaturesCsvError || e instanceof ExtractionRecordError) throw new CliError(e.message);
     throw e;
   }
 }

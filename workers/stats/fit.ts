@@ -15,6 +15,7 @@
 import type { ClinicalTable, FoldsTable } from '../io/clinical-csv.ts';
 import type { FeatureTable } from '../io/features-csv.ts';
 import { cvGlmnet } from './cv-glmnet.ts';
+import { extractionRecordOf, ExtractionRecordError, type DiagnosticsCells } from './extraction-record.ts';
 import { designColumns, designRow, designTerms, DesignError, type VariableSpec } from './design.ts';
 import { rocTest } from './delong.ts';
 import { LABEL_COLUMNS, resolveFitConfig, STUDY_CLINICAL_VARIABLES, type FitConfig } from './fit-config.ts';
@@ -50,6 +51,17 @@ export interface FitInput {
   folds?: FoldsTable | null;
   featuresSource?: string;
   reader2Source?: string;
+  /**
+   * the features CSV's diagnostics cells by patient id (./extraction-record.ts
+   * readExtractionDiagnostics): the extraction settings recorded in MODEL.json
+   */
+  featuresDiagnostics?: Map<string, DiagnosticsCells> | null;
+  /** reader 2's, which must state the same settings */
+  reader2Diagnostics?: Map<string, DiagnosticsCells> | null;
+  /** the DCE phase the features come from, when the caller knows it (her2 fit --phase, the app's cohort) */
+  phase?: number | null;
+  /** the patients come from the synthetic demo generator (her2 fit --synthetic, the app's demo cohort) */
+  synthetic?: boolean;
 }
 
 export interface FitOptions {
@@ -146,16 +158,20 @@ function resolveFolds(input: FitInput, config: FitConfig, trainIds: string[], yT
     foldid = stratifiedFolds(yTrain, config.cv_folds, config.seed);
     source = 'seeded';
   }
-  const nfolds = Math.max(...foldid);
-  for (let k = 1; k <= nfolds; k++) {
-    if (!foldid.includes(k)) throw new FitError(`${input.folds?.source ?? 'folds'}: fold ${k} has no patient (folds must be numbered 1..${nfolds})`);
-  }
-  if (nfolds < 3) throw new FitError(`${input.folds?.source ?? 'setting cv_folds'}: cross-validation needs at least 3 folds, not ${nfolds}`);
+  const nfolds = input.folds ? Math.max(...foldid) : config.cv_folds;
+  // a folds file sets its own K; the drawn folds are cv_folds, as configured (not the folds
+  // that ended up with patients), so the messages name the setting the user wrote
   const setting = input.folds ? `${input.folds.source} has ${nfolds} folds` : `setting cv_folds = ${nfolds}`;
+  const emptyFold = Array.from({ length: nfolds }, (_, k) => k + 1).find((k) => !foldid.includes(k));
+  if (input.folds && emptyFold !== undefined) throw new FitError(`${input.folds.source}: fold ${emptyFold} has no patient (folds must be numbered 1..${nfolds})`);
+  if (nfolds < 3) throw new FitError(`${input.folds?.source ?? 'setting cv_folds'}: cross-validation needs at least 3 folds, not ${nfolds}`);
+  if (nfolds > trainIds.length) throw new FitError(`${nfolds}-fold cross-validation needs at least ${nfolds} training patients, not ${trainIds.length} (${setting})`);
   for (const [cls, name] of [[1, 'HER2-low'], [0, 'HER2-zero']] as const) {
     const count = yTrain.filter((v) => v === cls).length;
     if (count < nfolds) throw new FitError(`fewer than ${nfolds} ${name} patients (${count}) in the training set for ${nfolds}-fold cross-validation (${setting})`);
   }
+  // (the drawn folds deal each class in turn, so with K <= each class's count none is empty)
+  if (emptyFold !== undefined) throw new FitError(`setting cv_folds = ${nfolds}: fold ${emptyFold} has no patient`);
   return { foldid, nfolds, source };
 }
 
@@ -199,6 +215,19 @@ export function fit(input: FitInput, rawConfig?: Partial<FitConfig> | null, opti
   const yTrain = train.map((i) => y[i]);
   const yTest = test.map((i) => y[i]);
   const folds = resolveFolds(input, config, trainIds, yTrain, clinical.source);
+  let extraction: ModelJson['provenance']['extraction'];
+  try {
+    extraction = extractionRecordOf(features.ids, input.featuresDiagnostics, input.phase ?? null, featuresSource);
+    if (extraction && input.reader2 && input.reader2Diagnostics) {
+      const r2 = extractionRecordOf(input.reader2.ids, input.reader2Diagnostics, input.phase ?? null, reader2Source);
+      if (r2?.settings_hash !== extraction.settings_hash) {
+        throw new FitError(`${reader2Source}: reader 2's features were extracted with other settings than ${featuresSource}'s (settings hash ${r2?.settings_hash?.slice(0, 12) ?? 'none'} vs ${extraction.settings_hash?.slice(0, 12) ?? 'none'})`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof ExtractionRecordError) throw new FitError(e.message);
+    throw e;
+  }
   const featRows = (idx: number[]) => idx.map((i) => features.rows[featureRow.get(clinical.ids[i])!]);
   const trainRows = featRows(train);
   const testRows = featRows(test);
@@ -467,6 +496,9 @@ export function fit(input: FitInput, rawConfig?: Partial<FitConfig> | null, opti
       },
       split: splitSource,
       folds: folds.source,
+      split_ids: { train: trainIds, test: testIds },
+      extraction,
+      synthetic: input.synthetic ?? false,
     },
     config,
     label: { positive: 'HER2-low', negative: 'HER2-zero', coding: '1 = HER2-low, 0 = HER2-zero' },
@@ -494,6 +526,7 @@ export function fit(input: FitInput, rawConfig?: Partial<FitConfig> | null, opti
       coefficients: Object.fromEntries(lassoNames.map((n, k) => [n, beta[k]])),
       intercept: a0,
       nfolds: folds.nfolds,
+      foldid: Object.fromEntries(trainIds.map((id, k) => [id, folds.foldid[k]])),
       cv_lambdas: config.lasso_cv_lambdas,
       path: {
         a0: Array.from(cv.fit.a0),

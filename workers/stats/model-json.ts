@@ -3,6 +3,7 @@
  * by key in docs/model-json.md. Indices copied from R (lasso.index_min / index_1se) are 1-based
  * like R's; per-cohort arrays follow the clinical CSV's patient order within the cohort.
  */
+import type { ExtractionRecord } from './extraction-record.ts';
 import type { FitConfig } from './fit-config.ts';
 import type { IccType } from './icc.ts';
 import type { NomogramScales } from './nomogram.ts';
@@ -141,6 +142,19 @@ export interface ModelJson {
     cohort: { n_train: number; n_test: number; n_train_her2_low: number; n_train_her2_zero: number; n_test_her2_low: number; n_test_her2_zero: number };
     split: 'given' | 'seeded';
     folds: 'given' | 'seeded';
+    /**
+     * The training and test patients' ids, in the clinical CSV's order (absent in a MODEL.json
+     * written before it existed: optional when reading).
+     */
+    split_ids?: { train: string[]; test: string[] };
+    /**
+     * What the features were extracted with, from the features CSV's diagnostics columns
+     * (./extraction-record.ts); null when the CSV states none and no phase was given; absent in
+     * an older MODEL.json. Scoring refuses a patient whose features were extracted otherwise.
+     */
+    extraction?: ExtractionRecord | null;
+    /** true: the training patients come from the synthetic demo generator (absent in an older MODEL.json) */
+    synthetic?: boolean;
   };
   config: FitConfig;
   label: { positive: 'HER2-low'; negative: 'HER2-zero'; coding: '1 = HER2-low, 0 = HER2-zero' };
@@ -179,6 +193,8 @@ export interface ModelJson {
     coefficients: Record<string, number>;
     intercept: number;
     nfolds: number;
+    /** training patient id -> fold (1..nfolds): cv.glmnet's foldid (absent in an older MODEL.json) */
+    foldid?: Record<string, number>;
     cv_lambdas: 'own' | 'shared';
     path: { a0: number[]; beta: Record<string, number[]>; dev_ratio: number[] };
     nulldev: number;

@@ -7,10 +7,11 @@
  */
 import { parseClinicalCsv } from '../io/clinical-csv.ts';
 import { parseFeaturesCsv } from '../io/features-csv.ts';
+import { patientExtraction, readExtractionDiagnostics, type DiagnosticsCells } from './extraction-record.ts';
 import { fit, type CohortPredictions } from './fit.ts';
 import type { ModelJson } from './model-json.ts';
 import { nomogramPoints } from './nomogram.ts';
-import { checkModel, predict, type Prediction } from './predict.ts';
+import { checkModel, checkPatientExtraction, predict, type Prediction } from './predict.ts';
 
 export interface FitRequest {
   featuresCsv: string;
@@ -22,6 +23,16 @@ export interface FitRequest {
   date?: string;
   /** file names for messages */
   sources?: { features?: string; clinical?: string; reader2?: string };
+  /** the DCE phase the features were extracted from (her2 fit --phase) */
+  phase?: number | null;
+  /** the patients come from the synthetic demo generator (her2 fit --synthetic) */
+  synthetic?: boolean;
+}
+
+/** What a patient's features were extracted with: the row's diagnostics cells and, when known, the DCE phase. */
+export interface ScoreExtraction {
+  diagnostics: DiagnosticsCells | null;
+  phase: number | null;
 }
 
 export interface FitReply {
@@ -41,6 +52,8 @@ export interface PatientScore extends Prediction {
   total_points: number;
   /** each nomogram predictor's points */
   points: Record<string, number>;
+  /** e.g. the model records no extraction settings to check the patient's against */
+  warnings: string[];
 }
 
 export type Values = Record<string, number | null | undefined>;
@@ -52,7 +65,17 @@ export const modelWorkerApi = {
     const clinical = parseClinicalCsv(req.clinicalCsv, s.clinical ?? 'clinical CSV');
     const reader2 = req.reader2Csv ? parseFeaturesCsv(req.reader2Csv, s.reader2 ?? 'reader-2 CSV') : null;
     const { model, patients } = fit(
-      { features, clinical, reader2, featuresSource: s.features ?? 'features CSV', reader2Source: s.reader2 ?? 'reader-2 CSV' },
+      {
+        features,
+        clinical,
+        reader2,
+        featuresSource: s.features ?? 'features CSV',
+        reader2Source: s.reader2 ?? 'reader-2 CSV',
+        featuresDiagnostics: readExtractionDiagnostics(req.featuresCsv),
+        reader2Diagnostics: req.reader2Csv ? readExtractionDiagnostics(req.reader2Csv) : null,
+        phase: req.phase ?? null,
+        synthetic: req.synthetic ?? false,
+      },
       req.config ?? null,
       {
         date: req.date,
@@ -76,14 +99,17 @@ export const modelWorkerApi = {
   /**
    * One patient's rad-score, the three models' probabilities and the nomogram's class, as
    * `her2 predict`; plus the nomogram points. A value the model needs and the patient lacks
-   * is refused with a message naming it.
+   * is refused with a message naming it, and so are features extracted otherwise than the
+   * model's (`extraction`: the features' diagnostics cells and phase; none given = features
+   * that state no settings, refused by a model that records them).
    */
-  score(model: ModelJson, features: Values, clinical: Values, who = 'patient'): PatientScore {
+  score(model: ModelJson, features: Values, clinical: Values, who = 'patient', extraction: ScoreExtraction | null = null): PatientScore {
+    const warning = checkPatientExtraction(model, patientExtraction(extraction?.diagnostics, extraction?.phase ?? null, who), who);
     const p = predict(model, features, clinical, who);
     const value = (name: string): number => (name === 'radscore' ? p.radscore : (clinical[name] as number));
     const points: Record<string, number> = {};
     for (const pr of model.nomogram_scales.predictors) points[pr.name] = nomogramPoints({ ...model.nomogram_scales, predictors: [pr] }, value);
-    return { ...p, total_points: nomogramPoints(model.nomogram_scales, value), points };
+    return { ...p, total_points: nomogramPoints(model.nomogram_scales, value), points, warnings: warning ? [warning] : [] };
   },
 };
 

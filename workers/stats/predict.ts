@@ -3,8 +3,10 @@
  * the training set's z-scores), the three models' HER2-low probabilities and the nomogram's
  * class at its training (Youden) cut-off. The arithmetic is the one `fit` used, term by term in
  * the same order, so a patient of the training cohort gets exactly the probability `fit` gave.
- * A patient lacking a value the model needs is refused, naming it.
+ * A patient lacking a value the model needs is refused, naming it; so are features extracted
+ * with other settings than the model's (checkPatientExtraction).
  */
+import { checkExtraction, type PatientExtraction } from './extraction-record.ts';
 import type { ModelBlock, ModelJson } from './model-json.ts';
 import { MODEL_SCHEMA } from './model-json.ts';
 import { plogis } from './special.ts';
@@ -32,6 +34,15 @@ export function checkModel(model: unknown, source = 'MODEL.json'): ModelJson {
   if (m.schema !== MODEL_SCHEMA) throw new PredictError(`${source}: schema '${String(m.schema)}' is not ${MODEL_SCHEMA}`);
   for (const k of ['radscore', 'models', 'variables'] as const) if (!m[k]) throw new PredictError(`${source}: no '${k}'`);
   return m as ModelJson;
+}
+
+/**
+ * Refuses (PredictError naming the setting) a patient whose features were extracted otherwise
+ * than the model's (provenance.extraction), or whose features state no settings while the
+ * model's do. A model without an extraction record is accepted: the warning returned says so.
+ */
+export function checkPatientExtraction(model: ModelJson, patient: PatientExtraction | null | undefined, who = 'patient'): string | null {
+  return checkExtraction(model.provenance.extraction, patient, who, (m) => new PredictError(m));
 }
 
 /** The rad-score of a patient: intercept + sum coef * (x - center) / scale over the selected features. */
