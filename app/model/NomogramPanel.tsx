@@ -7,6 +7,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { parseFeaturesCsv } from '../../workers/io/features-csv.ts';
+import { IMAGE_TYPES_COLUMN, readExtractionDiagnostics, SETTINGS_COLUMN } from '../../workers/stats/extraction-record.ts';
 import type { ModelJson } from '../../workers/stats/model-json.ts';
 import { modelInputs, type PatientScore } from '../../workers/stats/model-worker-api.ts';
 import { initCohort } from '../cohort/cohortService.ts';
@@ -121,10 +122,16 @@ function FeaturesLoader({ patient }: { patient: CurrentPatient }) {
           e.target.value = '';
           if (!f) return;
           try {
-            const t = parseFeaturesCsv(await f.text(), f.name);
+            const text = await f.text();
+            const t = parseFeaturesCsv(text, f.name);
             const i = t.ids.length === 1 ? 0 : t.ids.indexOf(patient.patientId);
             if (i < 0) throw new Error(`${f.name}: no row for patient '${patient.patientId}' (ids: ${t.ids.slice(0, 5).join(', ')}${t.ids.length > 5 ? ', ...' : ''})`);
-            publishPatientFeatures(patient.seriesKey, { id: t.ids[i], diagnostics: {}, features: Object.fromEntries(t.names.map((n, j) => [n, t.rows[i][j]])) }, f.name);
+            // the extraction settings the row states, checked against the model's when scoring
+            const d = readExtractionDiagnostics(text).get(t.ids[i]);
+            const diagnostics: Record<string, string> = {};
+            if (d?.settings) diagnostics[SETTINGS_COLUMN] = d.settings;
+            if (d?.imageTypes) diagnostics[IMAGE_TYPES_COLUMN] = d.imageTypes;
+            publishPatientFeatures(patient.seriesKey, { id: t.ids[i], diagnostics, features: Object.fromEntries(t.names.map((n, j) => [n, t.rows[i][j]])) }, f.name);
             setError(null);
           } catch (err) {
             setError((err as Error).message);
@@ -192,13 +199,14 @@ export default function NomogramPanel() {
   const featureValues = needs && patient?.features ? Object.fromEntries(needs.features.map((f) => [f, patient.features!.values[f]])) : null;
   const clinicalValues = needs && patient ? Object.fromEntries(needs.clinical.map((v) => [v, patient.clinical[v]])) : null;
   const ready = !!(active && patient && featureValues && missingFeatures.length === 0 && missingClinical.length === 0);
-  const key = ready ? JSON.stringify([activeId, patient!.seriesKey, featureValues, clinicalValues]) : '';
+  const extraction = patient?.features?.extraction ?? null;
+  const key = ready ? JSON.stringify([activeId, patient!.seriesKey, featureValues, clinicalValues, extraction]) : '';
 
   useEffect(() => {
     if (!ready || !active || !patient) return;
     let cancelled = false;
     modelWorker()
-      .score(active, featureValues!, clinicalValues!, `patient '${patient.patientId}'`)
+      .score(active, featureValues!, clinicalValues!, `patient '${patient.patientId}'`, extraction)
       .then((s) => !cancelled && setScore({ key, score: s, error: null }))
       .catch((e: Error) => !cancelled && setScore({ key, score: null, error: e.message }));
     return () => {
@@ -227,6 +235,11 @@ export default function NomogramPanel() {
         </p>
       )}
       {activeId === DEMO_MODEL_ID && <p className="research-label">The embedded demo model was trained on synthetic demo data - not for clinical use.</p>}
+      {activeId !== DEMO_MODEL_ID && active?.provenance.synthetic && (
+        <p className="research-label" data-testid="model-synthetic">
+          This model was trained on synthetic data (the demo generator) - not for clinical use.
+        </p>
+      )}
       {!patient && <p className="placeholder">Open a study (or a cohort patient from the Cohort tab) to score it.</p>}
       {patient && (
         <div className="cohort-box" data-testid="nomogram-patient" data-patient-id={patient.patientId}>
@@ -259,6 +272,11 @@ export default function NomogramPanel() {
       {current?.error && (
         <p className="error" data-testid="nomogram-error">
           {current.error}
+        </p>
+      )}
+      {active && patient && current?.score && current.score.warnings.length > 0 && (
+        <p className="hint" data-testid="nomogram-warning">
+          {current.score.warnings.join(' ')}
         </p>
       )}
       {active && patient && current?.score && <ScoreView model={active} patient={patient} score={current.score} />}

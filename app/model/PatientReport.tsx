@@ -107,7 +107,7 @@ export function PatientReport({ model, patient, score }: { model: ModelJson; pat
         createPortal(
           <div className="print-report" data-testid="patient-report">
             <h2>HER2-low probability: patient report</h2>
-            <p className="research-label">For research use only: not a medical device, not for clinical decisions.{activeId === DEMO_MODEL_ID || patient.demo ? ' Synthetic demo data - not for clinical use.' : ''}</p>
+            <p className="research-label">For research use only: not a medical device, not for clinical decisions.{activeId === DEMO_MODEL_ID || patient.demo ? ' Synthetic demo data - not for clinical use.' : ''}{model.provenance.synthetic ? ' The model was trained on synthetic data.' : ''}</p>
             <table>
               <tbody>
                 <tr>

@@ -13,6 +13,9 @@ import * as Comlink from 'comlink';
 import type { CohortPatient } from '../../workers/cohort/cohort.ts';
 import type { TicResult } from '../../workers/dce/tic.ts';
 import type { TicWorkerApi } from '../../workers/dce/tic.worker.ts';
+import type { FeatureRow } from '../../workers/io/features-csv.ts';
+import { IMAGE_TYPES_COLUMN, SETTINGS_COLUMN } from '../../workers/stats/extraction-record.ts';
+import type { ScoreExtraction } from '../../workers/stats/model-worker-api.ts';
 import { cohortStore } from '../cohort/cohortService.ts';
 import { loadPatientEntry, putPatientEntry } from '../cohort/db.ts';
 import { getPhaseTimes, getPhaseVolumes } from '../import/studyService.ts';
@@ -30,7 +33,8 @@ export interface CurrentPatient {
   description: string;
   demo: boolean;
   cohortPatient: CohortPatient | null;
-  features: { values: Record<string, number>; source: string } | null;
+  /** `extraction`: what they were extracted with (diagnostics cells; the phase when known), checked against the model's */
+  features: { values: Record<string, number>; source: string; extraction: ScoreExtraction } | null;
   /** clinical values by variable (cohort's, else typed) */
   clinical: Record<string, number>;
   clinicalSource: 'cohort' | 'typed';
@@ -83,6 +87,12 @@ export async function computeTicFor(seriesKey: string): Promise<void> {
   }
 }
 
+/** The row's diagnostics_Configuration_* cells (what scoring compares with the model's) and the phase when known. */
+function extractionOf(row: FeatureRow, phase: number | null): ScoreExtraction {
+  const d = row.diagnostics;
+  return { diagnostics: { settings: d[SETTINGS_COLUMN] || undefined, imageTypes: d[IMAGE_TYPES_COLUMN] || undefined }, phase };
+}
+
 function finite(values: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => Number.isFinite(v)));
 }
@@ -103,8 +113,8 @@ export function useCurrentPatient(): CurrentPatient | null {
   ensureTyped(study.studyInstanceUID);
   let features: CurrentPatient['features'] = null;
   const cf = cp ? cohortFeatures[cp.id]?.reader1 : undefined;
-  if (cf) features = { values: cf.features, source: 'cohort extraction (reader 1)' };
-  else if (published[selected]) features = { values: published[selected].row.features, source: published[selected].source };
+  if (cf) features = { values: cf.features, source: 'cohort extraction (reader 1)', extraction: extractionOf(cf, cohort!.phase) };
+  else if (published[selected]) features = { values: published[selected].row.features, source: published[selected].source, extraction: extractionOf(published[selected].row, published[selected].phase ?? null) };
   const typedValues = typed[study.studyInstanceUID] ?? {};
   const fromCohort = cp?.clinical ? finite(cp.clinical.values) : null;
   return {

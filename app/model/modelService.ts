@@ -9,7 +9,7 @@ import type { StoredModel } from '../../workers/cohort/workspace.ts';
 import type { ModelJson } from '../../workers/stats/model-json.ts';
 import type { FitReply, ModelWorkerApi } from '../../workers/stats/model-worker-api.ts';
 import * as store from '../cohort/db.ts';
-import { onWorkspaceReplaced, trainingData } from '../cohort/cohortService.ts';
+import { cohortStore, onWorkspaceReplaced, trainingData } from '../cohort/cohortService.ts';
 import { download } from '../cohort/download.ts';
 import { startJob } from '../store/appStore.ts';
 import { createStore } from '../store/createStore.ts';
@@ -111,6 +111,9 @@ async function addModel(m: StoredModel): Promise<void> {
 export async function trainModel(config: Record<string, unknown> | null = null): Promise<void> {
   if (modelStore.get().training?.running) return;
   let data;
+  // the cohort's DCE phase and whether its patients are the synthetic demo's, recorded in
+  // MODEL.json (her2 fit --phase N --synthetic on the exported CSVs gives the same file)
+  const cohort = cohortStore.get().cohort;
   try {
     data = trainingData();
   } catch (e) {
@@ -121,7 +124,7 @@ export async function trainModel(config: Record<string, unknown> | null = null):
   const job = startJob('Training the models (LASSO, logistic regressions)', 100);
   try {
     const reply: FitReply = await modelWorker().fit(
-      { featuresCsv: data.featuresCsv, clinicalCsv: data.clinicalCsv, reader2Csv: data.reader2Csv, config, sources: { features: 'features.csv', clinical: 'clinical.csv', reader2: 'features-reader2.csv' } },
+      { featuresCsv: data.featuresCsv, clinicalCsv: data.clinicalCsv, reader2Csv: data.reader2Csv, config, sources: { features: 'features.csv', clinical: 'clinical.csv', reader2: 'features-reader2.csv' }, phase: cohort?.phase ?? null, synthetic: !!cohort?.demo },
       Comlink.proxy((step: string, fraction: number) => {
         modelStore.set({ training: { running: true, step, fraction } });
         job.progress(Math.round(fraction * 100));

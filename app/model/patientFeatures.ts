@@ -11,12 +11,14 @@ export interface PublishedFeatures {
   row: FeatureRow;
   /** where they came from, shown in the panel ('Extract features', a file name...) */
   source: string;
+  /** the DCE phase they were extracted from, when known (the Features tab's extraction) */
+  phase?: number | null;
 }
 
 export const patientFeaturesStore = createStore<{ bySeries: Record<string, PublishedFeatures> }>({ bySeries: {} });
 
-export function publishPatientFeatures(seriesKey: string, row: FeatureRow, source = 'Extract features'): void {
-  patientFeaturesStore.set((s) => ({ bySeries: { ...s.bySeries, [seriesKey]: { row, source } } }));
+export function publishPatientFeatures(seriesKey: string, row: FeatureRow, source = 'Extract features', phase: number | null = null): void {
+  patientFeaturesStore.set((s) => ({ bySeries: { ...s.bySeries, [seriesKey]: { row, source, phase } } }));
 }
 
 export function patientFeatures(seriesKey: string): PublishedFeatures | undefined {
@@ -25,8 +27,12 @@ export function patientFeatures(seriesKey: string): PublishedFeatures | undefine
 
 // The Features panel's "Extract features" results (app/features/extractionService.ts): the
 // latest one, if any was made before this module loaded, then every new one.
-onFeaturesExtracted((seriesKey, row, source) => publishPatientFeatures(seriesKey, row, source));
+// The store holds the result (with its phase) before the listeners are told.
+onFeaturesExtracted((seriesKey, row, source) => {
+  const r = extractionStore.get().result;
+  publishPatientFeatures(seriesKey, row, source, r && r.row === row ? r.phase : null);
+});
 {
   const r = extractionStore.get().result;
-  if (r && !patientFeatures(r.seriesKey)) publishPatientFeatures(r.seriesKey, r.row, `Extract features (phase ${r.phase}, reader ${r.reader}, ${r.params})`);
+  if (r && !patientFeatures(r.seriesKey)) publishPatientFeatures(r.seriesKey, r.row, `Extract features (phase ${r.phase}, reader ${r.reader}, ${r.params})`, r.phase);
 }
