@@ -4,7 +4,8 @@
  * equal to the single-thread extraction of that patient's phase and mask (same CSV text),
  * reader 2's subset in its own CSV, both read by the features reader `her2 fit` uses; a
  * broken patient is named on stderr, the others are still written, the exit code is 1;
- * --phase picks the folder.
+ * --phase picks the folder. --out-tic: each patient's TIC equals `her2 tic` on that patient's
+ * folder (same type and change), and is the type the generator intended.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +14,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { loadSeriesVolume } from '../dicom-dir.ts';
 import { maskNrrd, planDemoCohort, prepareDemoPatient } from '../../workers/demo/index.ts';
 import { resolveClassSignal } from '../../workers/demo/cohort.ts';
+import { parseCsv } from '../../workers/io/csv.ts';
 import { formatFeaturesCsv, parseFeaturesCsv, type FeatureRow } from '../../workers/io/features-csv.ts';
 import { readNrrd } from '../../workers/io/nrrd.ts';
 import { extract } from '../../workers/radiomics/extractor.ts';
 import { parseParams } from '../../workers/radiomics/settings.ts';
 import { run } from './cohort.ts';
+import { run as ticCli } from './tic.ts';
 
 const PARAMS = resolve(process.cwd(), 'public/params/her2-dce-paper.yaml');
 const params = parseParams(readFileSync(PARAMS, 'utf8'), PARAMS);
@@ -125,5 +128,76 @@ describe('her2 cohort', () => {
     await expect(run(['--dir', dir, '--params', PARAMS, '--out', join(tmp, 'x.txt')])).rejects.toThrow('give a .csv file name');
     await expect(run(['--dir', dir, '--params', PARAMS, '--out', join(tmp, 'x.csv'), '--phase', 'two'])).rejects.toThrow("--phase: 'two'");
     await expect(run(['--dir', dir, '--params', join(tmp, 'none.yaml'), '--out', join(tmp, 'x.csv')])).rejects.toThrow('none.yaml: file not found');
+  });
+});
+
+describe('her2 cohort --out-tic', () => {
+  const ticDir = join(tmp, 'tic-cohort');
+  let rows: { id: string; tic: 1 | 2 | 3 }[] = [];
+  beforeAll(() => {
+    const seed = 5;
+    const plan = planDemoCohort({ seed, patients: 4, reader2: 0 });
+    const signal = resolveClassSignal();
+    // two patients with every phase, as `her2 demo` writes them (the SEG too)
+    rows = plan.slice(0, 2).map((r) => ({ id: r.id, tic: r.tic }));
+    for (const row of plan.slice(0, 2)) {
+      const parts = prepareDemoPatient(seed, row, '128x128x40', signal);
+      for (let k = 0; k < parts.phaseCount; k++) {
+        for (const f of parts.phaseFiles(k)) {
+          mkdirSync(dirname(join(ticDir, f.name)), { recursive: true });
+          writeFileSync(join(ticDir, f.name), f.bytes);
+        }
+      }
+      writeFileSync(join(ticDir, row.id, 'mask.nrrd'), maskNrrd(parts.mask));
+      writeFileSync(join(ticDir, row.id, 'mask.seg.dcm'), parts.segBytes());
+    }
+  });
+
+  it("writes id,tic,change_percent,warnings, equal to her2 tic on each patient's folder and to the generated type", async () => {
+    captureStderr();
+    const out = join(tmp, 'tic.csv');
+    const code = await run(['--dir', ticDir, '--out-tic', out]);
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    const table = parseCsv(readFileSync(out, 'utf8'));
+    expect(table[0]).toEqual(['id', 'tic', 'change_percent', 'warnings']);
+    expect(table.slice(1).map((r) => r[0])).toEqual(rows.map((r) => r.id).sort());
+    for (const r of table.slice(1)) {
+      const json = join(tmp, `${r[0]}-tic.json`);
+      captureStderr();
+      expect(await ticCli(['--phases', join(ticDir, r[0]), '--mask', join(ticDir, r[0], 'mask.nrrd'), '--out', json])).toBe(0);
+      vi.restoreAllMocks();
+      const ref = JSON.parse(readFileSync(json, 'utf8')) as { type: number; change: number; warnings: string[] };
+      expect(Number(r[1])).toBe(ref.type);
+      expect(Number(r[2])).toBe(100 * ref.change);
+      expect(r[3]).toBe('');
+      expect(Number(r[1])).toBe(rows.find((x) => x.id === r[0])!.tic);
+    }
+  });
+
+  it('names a patient whose TIC cannot be measured, writes its row with the reason, exits 1', async () => {
+    const broken = join(ticDir, 'P000-nophases');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'mask.nrrd'), readFileSync(join(ticDir, rows[0].id, 'mask.nrrd')));
+    captureStderr();
+    const out = join(tmp, 'tic-broken.csv');
+    let code: number;
+    try {
+      code = await run(['--dir', ticDir, '--out-tic', out]);
+    } finally {
+      vi.restoreAllMocks();
+      rmSync(broken, { recursive: true, force: true });
+    }
+    expect(code).toBe(1);
+    expect(stderr.join('\n')).toContain('her2 cohort: P000-nophases: TIC: ');
+    const table = parseCsv(readFileSync(out, 'utf8'));
+    expect(table[1].slice(0, 3)).toEqual(['P000-nophases', '', '']);
+    expect(table[1][3]).toMatch(/^error: no phase-N folders/);
+    expect(table.length).toBe(4);
+  });
+
+  it('without --out needs no params; --out-reader2 without --out is an error', async () => {
+    await expect(run(['--dir', ticDir, '--out-tic', join(tmp, 't.txt')])).rejects.toThrow('--out-tic');
+    await expect(run(['--dir', ticDir, '--out-tic', join(tmp, 't.csv'), '--out-reader2', join(tmp, 'r2.csv')])).rejects.toThrow('--out');
   });
 });

@@ -248,20 +248,29 @@ export interface ClinicalCsvRow {
   values: Record<ClinicalVariable, number>;
 }
 
+/** A numeric column written after the variables (one value per row, NaN = empty). */
+export interface ExtraColumn {
+  name: string;
+  values: readonly number[];
+}
+
 /**
  * The modelling engine's clinical CSV (id,label,split, then the variables that any row has,
- * in CLINICAL_VARIABLES order); numbers in their shortest exact form, missing as empty.
+ * in CLINICAL_VARIABLES order, then any extra columns); numbers in their shortest exact form,
+ * missing as empty.
  */
-export function formatClinicalCsv(rows: readonly ClinicalCsvRow[], variables?: readonly ClinicalVariable[]): string {
+export function formatClinicalCsv(rows: readonly ClinicalCsvRow[], variables?: readonly ClinicalVariable[], extra: readonly ExtraColumn[] = []): string {
   const vars = variables ?? CLINICAL_VARIABLES.filter((v) => rows.some((r) => !Number.isNaN(r.values[v])));
-  const out: string[][] = [['id', 'label', 'split', ...vars]];
-  for (const r of rows) {
+  const cell = (x: number) => (Number.isNaN(x) ? '' : formatNumber(x));
+  const out: string[][] = [['id', 'label', 'split', ...vars, ...extra.map((e) => e.name)]];
+  rows.forEach((r, i) => {
     out.push([
       r.id,
       r.label === null ? '' : String(r.label),
       r.split ?? '',
-      ...vars.map((v) => (Number.isNaN(r.values[v]) ? '' : formatNumber(r.values[v]))),
+      ...vars.map((v) => cell(r.values[v])),
+      ...extra.map((e) => cell(e.values[i])),
     ]);
-  }
+  });
   return formatCsv(out);
 }

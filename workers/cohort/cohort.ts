@@ -9,7 +9,12 @@
  * - the split is the clinical CSV's, or a seeded stratified one drawn by the modelling
  *   engine's own function (workers/stats/split.ts), so the CLI would draw the same;
  * - training refuses (CohortError naming the patient) rather than guess: a labelled
- *   patient without reader 1's features, without a split, or a cohort with one class.
+ *   patient without reader 1's features, without a split, or a cohort with one class;
+ * - the TIC type is the one measured from the images (./measured-tic.ts, stored with the
+ *   patient by the batch extraction) or the clinical CSV's, as the cohort's choice says
+ *   (`ticSource`, per patient `CohortPatient.ticSource`): by default the measured type when
+ *   there is one, else the CSV's. An explicit choice whose value is missing while the other
+ *   source has one is refused by training, naming the patient.
  */
 import type { FeatureRow } from '../io/features-csv.ts';
 import { formatFeaturesCsv } from '../io/features-csv.ts';
@@ -17,6 +22,7 @@ import { stratifiedSplit } from '../stats/split.ts';
 import type { DemoGrid } from '../demo/index.ts';
 import { type ClinicalImport, type ClinicalRecord, type ClinicalVariable, ClinicalImportError, formatClinicalCsv, labelOf } from './clinical-mapping.ts';
 import { labelFromGiven, type Her2Label } from './her2-label.ts';
+import { isMeasured, type MeasuredTic, type PatientTic } from './measured-tic.ts';
 
 export const COHORT_SCHEMA = 'her2-cohort/1';
 
@@ -38,7 +44,16 @@ export interface CohortPatient {
   roi: { reader1: boolean; reader2: boolean };
   clinical: ClinicalRecord | null;
   split: 'train' | 'test' | null;
+  /** the TIC measured from the images by the batch extraction (absent: not yet) */
+  measuredTic?: PatientTic;
+  /** this patient's TIC source, overriding the cohort's (absent: the cohort's) */
+  ticSource?: TicSource;
 }
+
+/** Where a patient's TIC type comes from. */
+export type TicSource = 'measured' | 'clinical';
+/** The cohort's choice: 'auto' = the measured type when there is one, else the clinical CSV's. */
+export type TicSourceChoice = 'auto' | TicSource;
 
 export interface DemoCohortSpec {
   seed: number;
@@ -58,6 +73,8 @@ export interface Cohort {
   split: { kind: 'none' | 'given' | 'generated'; seed: number | null; testFraction: number | null };
   /** the DCE phase whose image is extracted (0 = pre-contrast; the study's 2) */
   phase: number;
+  /** where the TIC type used for training comes from (absent: 'auto') */
+  ticSource?: TicSourceChoice;
 }
 
 export function emptyCohort(name = 'Cohort'): Cohort {
@@ -131,6 +148,90 @@ export function generateSplit(cohort: Cohort, seed: number, testFraction: number
   };
 }
 
+/** A patient's TIC: both sources, and the one training uses. */
+export interface ResolvedTic {
+  /** the type training uses, NaN when none */
+  value: number;
+  /** where `value` comes from; null when there is none */
+  source: TicSource | null;
+  /** the choice that applies to this patient, and whether it is the patient's own */
+  choice: TicSourceChoice;
+  overridden: boolean;
+  measured: MeasuredTic | null;
+  /** why the TIC could not be measured (the last extraction's error) */
+  measuredError: string | null;
+  /** the clinical CSV's type, null when it has none */
+  clinical: number | null;
+  /** both sources have a type and they differ */
+  mismatch: boolean;
+  /** the chosen source has no type while the other has one (training refuses), else null */
+  missing: string | null;
+}
+
+export function resolveTic(cohort: Cohort, p: CohortPatient): ResolvedTic {
+  const measured = isMeasured(p.measuredTic) ? p.measuredTic : null;
+  const measuredError = p.measuredTic && !isMeasured(p.measuredTic) ? p.measuredTic.error : null;
+  const c = p.clinical?.values.tic;
+  const clinical = c !== undefined && !Number.isNaN(c) ? c : null;
+  const choice = p.ticSource ?? cohort.ticSource ?? 'auto';
+  let source: TicSource | null;
+  let missing: string | null = null;
+  if (choice === 'auto') source = measured ? 'measured' : clinical !== null ? 'clinical' : null;
+  else if (choice === 'measured') {
+    source = measured ? 'measured' : null;
+    if (!measured && clinical !== null) {
+      missing = `patient '${p.id}': its TIC source is the measured type, but it has none${measuredError ? ` (${measuredError})` : ' yet (run Extract features)'}; or choose the clinical CSV's type`;
+    }
+  } else {
+    source = clinical !== null ? 'clinical' : null;
+    if (clinical === null && measured) missing = `patient '${p.id}': its TIC source is the clinical CSV, which has no TIC type for it; or choose the measured type`;
+  }
+  return {
+    value: source === 'measured' ? measured!.type : source === 'clinical' ? clinical! : NaN,
+    source,
+    choice,
+    overridden: p.ticSource !== undefined,
+    measured,
+    measuredError,
+    clinical,
+    mismatch: measured !== null && clinical !== null && measured.type !== clinical,
+    missing,
+  };
+}
+
+/** The cohort with its TIC source choice set (every patient without an override follows it). */
+export function withTicSource(cohort: Cohort, choice: TicSourceChoice): Cohort {
+  return { ...cohort, ticSource: choice };
+}
+
+/** The cohort with one patient's TIC source set, or cleared (null: the cohort's choice). */
+export function withPatientTicSource(cohort: Cohort, id: string, source: TicSource | null): Cohort {
+  return {
+    ...cohort,
+    patients: cohort.patients.map((p) => {
+      if (p.id !== id) return p;
+      const { ticSource: _old, ...rest } = p;
+      return source === null ? rest : { ...rest, ticSource: source };
+    }),
+  };
+}
+
+/** The cohort with a patient's measured TIC (or its error) stored. */
+export function withMeasuredTic(cohort: Cohort, id: string, tic: PatientTic): Cohort {
+  return { ...cohort, patients: cohort.patients.map((p) => (p.id === id ? { ...p, measuredTic: tic } : p)) };
+}
+
+/** Whether the batch extraction still has to measure the patient's TIC (images, and no measured type). */
+export function needsTic(p: CohortPatient): boolean {
+  return p.source.kind !== 'none' && !isMeasured(p.measuredTic);
+}
+
+/** The patient's clinical values with the TIC that training uses in place of the CSV's. */
+export function clinicalValuesOf(cohort: Cohort, p: CohortPatient): Record<ClinicalVariable, number> | null {
+  if (!p.clinical) return null;
+  return { ...p.clinical.values, tic: resolveTic(cohort, p).value };
+}
+
 export interface PatientStatus {
   id: string;
   images: 'demo' | 'study' | 'none';
@@ -138,15 +239,16 @@ export interface PatientStatus {
   roiReader2: boolean;
   featuresReader1: boolean;
   featuresReader2: boolean;
-  /** TIC type 1/2/3 from the clinical data (or the TIC worker), null when unknown */
+  /** the TIC type training uses (1/2/3), null when none; `ticInfo` has both sources */
   tic: number | null;
+  ticInfo: ResolvedTic;
   clinical: boolean;
   label: Her2Label;
   split: 'train' | 'test' | null;
 }
 
 export function patientStatus(cohort: Cohort, p: CohortPatient, f: PatientFeatures | undefined): PatientStatus {
-  const tic = p.clinical?.values.tic;
+  const ticInfo = resolveTic(cohort, p);
   return {
     id: p.id,
     images: p.source.kind,
@@ -154,7 +256,8 @@ export function patientStatus(cohort: Cohort, p: CohortPatient, f: PatientFeatur
     roiReader2: p.roi.reader2,
     featuresReader1: !!f?.reader1,
     featuresReader2: !!f?.reader2,
-    tic: tic !== undefined && !Number.isNaN(tic) ? tic : null,
+    tic: ticInfo.source ? ticInfo.value : null,
+    ticInfo,
     clinical: !!p.clinical,
     label: labelOfPatient(cohort, p),
     split: p.split,
@@ -207,30 +310,58 @@ export function buildTrainingData(cohort: Cohort, features: ReadonlyMap<string, 
     if (!inSet.includes(1)) throw new CohortError(`the ${name} set has no HER2-low patient`);
     if (!inSet.includes(0)) throw new CohortError(`the ${name} set has no HER2-zero patient`);
   }
+  for (const p of included) {
+    const missing = resolveTic(cohort, p).missing;
+    if (missing) throw new CohortError(missing);
+  }
   const rows1 = included.map((p) => features.get(p.id)!.reader1!);
   const rows2 = included.map((p) => features.get(p.id)?.reader2).filter((r): r is FeatureRow => !!r);
   return {
     featuresCsv: formatFeaturesCsv(rows1.map((r, i) => ({ ...r, id: included[i].id }))),
     reader2Csv: rows2.length ? formatFeaturesCsv(rows2) : null,
-    clinicalCsv: formatClinicalCsv(
-      included.map((p, i) => ({ id: p.id, label: labels[i], split: p.split, values: p.clinical!.values })),
-      clinicalColumns(cohort),
+    clinicalCsv: clinicalCsvOf(
+      cohort,
+      included.map((p, i) => ({ p, label: labels[i] })),
     ),
     ids: included.map((p) => p.id),
     excluded,
   };
 }
 
-/** The clinical variables that some patient has a value of, in the CSV order. */
+/** The clinical variables that some patient has a value of (TIC: the one training uses), in the CSV order. */
 export function clinicalColumns(cohort: Cohort): ClinicalVariable[] {
   const vars: ClinicalVariable[] = ['age', 'diameter', 'stage', 'aln', 'er', 'pr', 'ki67', 'tic', 'ihc', 'ish'];
-  return vars.filter((v) => cohort.patients.some((p) => p.clinical && !Number.isNaN(p.clinical.values[v])));
+  const values = cohort.patients.map((p) => clinicalValuesOf(cohort, p));
+  return vars.filter((v) => values.some((x) => x && !Number.isNaN(x[v])));
 }
 
-/** The clinical CSV of every patient with clinical data (labels as derived; excluded ones without). */
+/**
+ * The column that states where each row's TIC comes from: 1 = measured from the images,
+ * 0 = the clinical CSV's, empty = no TIC. Written when some patient of the cohort has a
+ * measured TIC (a cohort without one writes the CSV as before). The modelling engine reads it
+ * as a column like any other and, not being one of the study's variables, never uses it as a
+ * predictor.
+ */
+export const TIC_MEASURED_COLUMN = 'tic_measured';
+
+function clinicalCsvOf(cohort: Cohort, rows: { p: CohortPatient; label: 0 | 1 | null }[]): string {
+  const resolved = rows.map(({ p }) => resolveTic(cohort, p));
+  const anyMeasured = cohort.patients.some((p) => isMeasured(p.measuredTic));
+  const extra = anyMeasured ? [{ name: TIC_MEASURED_COLUMN, values: resolved.map((t) => (t.source === 'measured' ? 1 : t.source === 'clinical' ? 0 : NaN)) }] : [];
+  return formatClinicalCsv(
+    rows.map(({ p, label }, i) => ({ id: p.id, label, split: p.split, values: { ...p.clinical!.values, tic: resolved[i].value } })),
+    clinicalColumns(cohort),
+    extra,
+  );
+}
+
+/**
+ * The clinical CSV of every patient with clinical data (labels as derived; excluded ones
+ * without), its TIC the one training uses (with the tic_measured column saying which).
+ */
 export function cohortClinicalCsv(cohort: Cohort): string {
-  const rows = cohort.patients
-    .filter((p) => p.clinical)
-    .map((p) => ({ id: p.id, label: labelOfPatient(cohort, p).label, split: p.split, values: p.clinical!.values }));
-  return formatClinicalCsv(rows, clinicalColumns(cohort));
+  return clinicalCsvOf(
+    cohort,
+    cohort.patients.filter((p) => p.clinical).map((p) => ({ p, label: labelOfPatient(cohort, p).label })),
+  );
 }

@@ -9,7 +9,8 @@ import { formatFeaturesCsv } from '../io/features-csv.ts';
 import { extract } from '../radiomics/extractor.ts';
 import { parseParams } from '../radiomics/settings.ts';
 import { patientStatus } from './cohort.ts';
-import { demoCohort, demoCohortRows, demoExtractionInput, demoSpec, demoStudyBundle } from './demo-cohort.ts';
+import { demoCohort, demoCohortRows, demoExtractionInput, demoSpec, demoStudyBundle, demoTic } from './demo-cohort.ts';
+import { formatTicCsv } from './measured-tic.ts';
 
 const PARAMS = join(process.cwd(), 'public/params/her2-dce-paper.yaml');
 const tmp = mkdtempSync(join(tmpdir(), 'her2-demo-cohort-'));
@@ -62,6 +63,29 @@ describe('demo cohort', () => {
     };
     expect(rowsOf('reader1')).toBe(readFileSync(out1, 'utf8'));
     expect(rowsOf('reader2')).toBe(readFileSync(out2, 'utf8'));
+  });
+
+  it("measured TIC equals `her2 cohort --out-tic` on `her2 demo`'s folders and is the type the generator intended", async () => {
+    const spec = demoSpec('subset');
+    // one patient of each type
+    const rows = ([1, 2, 3] as const).map((t) => demoCohortRows(spec).find((r) => r.tic === t)!);
+    const dir = join(tmp, 'tic');
+    for (const row of rows) {
+      const parts = prepareDemoPatient(42, row, '128x128x40', resolveClassSignal());
+      for (let k = 0; k < parts.phaseCount; k++) {
+        for (const f of parts.phaseFiles(k)) {
+          mkdirSync(dirname(join(dir, f.name)), { recursive: true });
+          writeFileSync(join(dir, f.name), f.bytes);
+        }
+      }
+      writeFileSync(join(dir, row.id, 'mask.nrrd'), maskNrrd(parts.mask));
+    }
+    const out = join(tmp, 'tic.csv');
+    expect(await cohortCli(['--dir', dir, '--out-tic', out])).toBe(0);
+    const measured = await Promise.all(rows.map((r) => demoTic(spec, r.index)));
+    expect(measured.map((m) => m.type)).toEqual([1, 2, 3]);
+    const sorted = rows.map((r, i) => ({ id: r.id, tic: measured[i] })).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(formatTicCsv(sorted)).toBe(readFileSync(out, 'utf8'));
   });
 
   it("a study bundle holds the 7 phases' DICOM, the SEG and the masks", () => {

@@ -14,7 +14,9 @@
  * For extraction, a patient's phase image goes through the same path as `her2 cohort`: the
  * phase's DICOM files are written and read back by the importer (workers/io/dicom), and the
  * masks are read from their NRRD bytes; so the features equal the CLI's on `her2 demo`'s
- * folders.
+ * folders. Its measured TIC (`demoTic`) is read the way `her2 tic` and `her2 cohort --out-tic`
+ * read the patient's folder: every phase's DICOM files scanned together as one DCE series,
+ * reader 1's mask from its NRRD bytes, in this worker (only the small result leaves it).
  */
 import { loadPhaseVolume, scanDicom } from '../io/dicom/index.ts';
 import type { DicomSource } from '../io/dicom/types.ts';
@@ -22,8 +24,10 @@ import { readNrrd } from '../io/nrrd.ts';
 import type { Volume } from '../io/volume.ts';
 import { type DemoGrid, type DemoPlanRow, demoClinicalCsv, maskNrrd, planDemoCohort, prepareDemoPatient } from '../demo/index.ts';
 import { resolveClassSignal } from '../demo/cohort.ts';
+import { computeTic } from '../dce/tic.ts';
 import { applyClinical, COHORT_SCHEMA, type Cohort, type DemoCohortSpec } from './cohort.ts';
 import { readClinical } from './clinical-mapping.ts';
+import { measuredTicOf, type MeasuredTic } from './measured-tic.ts';
 
 export const DEMO_COHORT_SEED = 42;
 export const DEMO_PLAN_PATIENTS = 118;
@@ -105,6 +109,30 @@ export async function demoExtractionInput(spec: DemoCohortSpec, index: number, p
   const masks = [{ name: 'reader1', mask: readNrrd(maskNrrd(p.mask), `${p.row.id}/mask.nrrd`) }];
   if (p.maskReader2) masks.push({ name: 'reader2', mask: readNrrd(maskNrrd(p.maskReader2), `${p.row.id}/mask-reader2.nrrd`) });
   return { image, masks };
+}
+
+/**
+ * One patient's measured TIC: all phases written as DICOM and read back as one DCE series,
+ * reader 1's mask from NRRD, the TIC engine with the default rule on the whole ROI (as
+ * `her2 tic --phases DIR/<id> --mask DIR/<id>/mask.nrrd` on `her2 demo`'s folder).
+ */
+export async function demoTic(spec: DemoCohortSpec, index: number): Promise<MeasuredTic> {
+  const p = parts(spec, index);
+  const sources: DicomSource[] = [];
+  for (let k = 0; k < p.phaseCount; k++) for (const f of p.phaseFiles(k)) sources.push({ name: f.name, bytes: toArrayBuffer(f.bytes) });
+  const scanned = scanDicom(sources);
+  const dce = scanned.series.filter((s) => s.kind === 'dce');
+  if (dce.length !== 1) throw new Error(`${p.row.id}: its ${p.phaseCount} phases did not read back as one DCE series (${scanned.errors.map((e) => e.message).join('; ')})`);
+  const item = dce[0];
+  const byName = new Map(sources.map((s) => [s.name, s.bytes]));
+  const volumes: Volume[] = [];
+  for (const ph of item.phases) volumes.push(await loadPhaseVolume(item, ph.index, (name) => byName.get(name)!));
+  const result = computeTic({
+    phases: item.phases.map((ph, k) => ({ volume: volumes[k], time: ph.time, label: ph.label || `phase ${ph.index}` })),
+    mask: readNrrd(maskNrrd(p.mask), `${p.row.id}/mask.nrrd`),
+    contrastBolusStartTime: item.contrastBolusStartTime,
+  });
+  return measuredTicOf(result, [...scanned.errors.map((e) => e.message), ...item.warnings]);
 }
 
 export interface DemoStudyBundle {

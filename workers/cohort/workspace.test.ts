@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { demoCohort, demoSpec } from './demo-cohort.ts';
-import { generateSplit } from './cohort.ts';
+import { generateSplit, withMeasuredTic, withPatientTicSource, withTicSource } from './cohort.ts';
 import { parseWorkspace, serializeWorkspace, WorkspaceError, type Workspace } from './workspace.ts';
 
 function sample(): Workspace {
-  const cohort = generateSplit(demoCohort(demoSpec('subset')), 3, 0.3);
+  let cohort = generateSplit(demoCohort(demoSpec('subset')), 3, 0.3);
+  // measured TICs (a change that is not a short decimal, warnings, an error), the choice and an override
+  cohort = withMeasuredTic(cohort, 'P001', { type: 2, change: 0.02158367326259106, warnings: ['phase 3 (post-contrast 3) is not acquired after phase 2'] });
+  cohort = withMeasuredTic(cohort, cohort.patients[1].id, { error: 'no ROI (reader 1)' });
+  cohort = withPatientTicSource(withTicSource(cohort, 'measured'), 'P001', 'clinical');
   return {
     cohort,
     features: [
@@ -44,6 +48,9 @@ describe('workspace file', () => {
     const ish = back.cohort!.patients.map((p) => p.clinical!.values.ish);
     expect(ish.some((v) => Number.isNaN(v))).toBe(true);
     expect(back.models[0].json).toBe(ws.models[0].json);
+    expect(back.cohort!.patients[0].measuredTic).toEqual({ type: 2, change: 0.02158367326259106, warnings: ['phase 3 (post-contrast 3) is not acquired after phase 2'] });
+    expect(back.cohort!.patients[1].measuredTic).toEqual({ error: 'no ROI (reader 1)' });
+    expect([back.cohort!.ticSource, back.cohort!.patients[0].ticSource, back.cohort!.patients[1].ticSource]).toEqual(['measured', 'clinical', undefined]);
     expect(back.rois.map((r) => r.data.map((d) => Array.from(d)))).toEqual([[[120, 156, 0, 255, 7], [1, 2, 3]], []]);
   });
 
