@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseCsv } from '../../workers/io/csv.ts';
+import { formatCsv, parseCsv } from '../../workers/io/csv.ts';
+import { pyDict } from '../../workers/radiomics/diagnostics.ts';
+import { configurationEntries, parseParams } from '../../workers/radiomics/settings.ts';
 import type { ModelJson } from '../../workers/stats/model-json.ts';
 import { expectClose, labels, printMaxErrors, referenceA, TOL, type Json } from '../../workers/stats/reference-a.testutil.ts';
 import { main } from '../her2.ts';
@@ -152,10 +154,31 @@ describe('her2 fit on reference A', () => {
         expect(mm.calibration.map((pt) => pt.n)).toEqual(hl.bins.n.filter((n: number) => n > 0));
         expectClose('fit.metrics.hl', [mm.hl.statistic, mm.hl.p], [hl.chisq, hl.p], near);
         expectClose('fit.metrics.brier_calibration', [mm.brier, mm.calibration_slope], [E.calibration[m][c].brier, E.calibration[m][c].calibration_slope_glm], near);
+        // glm(y ~ qlogis(p))'s intercept and glm(y ~ 1, offset = qlogis(p)) (README: 1e-9)
+        // glm(y ~ qlogis(p))'s intercept and glm(y ~ 1, offset = qlogis(p)), README: 1e-9.
+        // A logistic model with an intercept, evaluated on its own training set, has both
+        // exactly 0 (its score equations); the reference's values there (nomogram -4.4e-11 and
+        // -1.3e-11, clinical 5.6e-14) are the residue of its glm fit's default epsilon (1e-8)
+        // in its probabilities, which ours (converged) do not carry: there the README's 1e-9
+        // is read as absolute, and ours must be 0 to rounding.
+        const glmTrain = m !== 'radiomics' && c === 'train';
+        const calTol = glmTrain ? { abs: 1e-9 } : TOL.calibrationGlm;
+        expectClose('fit.metrics.calibration_intercept_in_the_large', [mm.calibration_intercept, mm.calibration_in_the_large],
+          [E.calibration[m][c].calibration_slope_glm_intercept, E.calibration[m][c].calibration_in_the_large_glm], calTol);
+        if (glmTrain) expectClose('fit.metrics.calibration_identity_train', [mm.calibration_intercept, mm.calibration_in_the_large], [0, 0], TOL.closedForm);
+        // the calibration curve: mean predicted and observed rate of each non-empty risk group
+        const nonEmpty = hl.bins.n.map((n: number, b: number) => (n > 0 ? b : -1)).filter((b: number) => b >= 0);
+        expectClose('fit.metrics.calibration_curve', mm.calibration.map((pt) => [pt.predicted, pt.observed]),
+          nonEmpty.map((b: number) => [hl.bins.mean_predicted[b], hl.bins.observed_rate[b]]), near);
         expectClose('fit.metrics.dca', mm.dca.map((d) => d.net_benefit), E.dca[c][m], near);
       }
+      // the test set's own Youden cut-off (pROC coords "best" on the test set)
       const own = E.roc[m].test.youden_best;
-      expectClose('fit.metrics.own_youden', [model.models[m].metrics.test.own_youden.sensitivity, model.models[m].metrics.test.own_youden.specificity], [own.sensitivity[0], own.specificity[0]], TOL.closedForm);
+      const oy = model.models[m].metrics.test.own_youden;
+      expectClose('fit.metrics.own_youden', [oy.cutoff, oy.sensitivity, oy.specificity, oy.accuracy, oy.ppv, oy.npv],
+        [own.threshold[0], own.sensitivity[0], own.specificity[0], own.accuracy[0], own.ppv[0], own.npv[0]], TOL.closedForm);
+      expect([oy.tp, oy.tn, oy.fp, oy.fn]).toEqual([own.tp[0], own.tn[0], own.fp[0], own.fn[0]]);
+      expect(oy.cutoff_ties).toBe(E.roc[m].test.n_best_ties);
     }
   });
 
@@ -165,6 +188,14 @@ describe('her2 fit on reference A', () => {
       expectClose('fit.delong.z', d.z, t.z, TOL.closedForm);
       expectClose('fit.delong.p', d.p, t.p, TOL.pValue);
     }
+  });
+
+  it("writes the split and cv.glmnet's foldid, so that R can rerun the cross-validation", () => {
+    expect(model.provenance.split_ids).toEqual({ train: I.train_ids, test: I.test_ids });
+    expect(model.lasso.foldid).toEqual(Object.fromEntries(I.train_ids.map((id: string, k: number) => [id, I.foldid_train[k]])));
+    // no diagnostics columns in these CSVs: nothing to record
+    expect(model.provenance.extraction).toBe(null);
+    expect(model.provenance.synthetic).toBe(false);
   });
 
   it('her2 predict scores every patient as fit did', async () => {
@@ -235,6 +266,21 @@ describe('bad input is refused with a message naming the row, column or setting'
     expect(r.err).toMatch(/fewer than 10 HER2-zero patients \(9\) in the training set for 10-fold cross-validation \(setting cv_folds = 10\)/);
   });
 
+  it('more folds than training patients, naming the configured cv_folds', async () => {
+    // 6 HER2-low and 3 HER2-zero training patients (and the test set as it is)
+    const kept = { 1: 0, 0: 0 } as Record<string, number>;
+    const lines = clinicalText().split('\n').filter((l, i) => {
+      if (i === 0 || l === '' || !l.includes(',train,')) return true;
+      const cls = l.split(',')[1];
+      return ++kept[cls] <= (cls === '1' ? 6 : 3);
+    });
+    const ids = new Set(lines.slice(1).map((l) => l.split(',')[0]));
+    const features = readFileSync(file('features.csv'), 'utf8').split('\n');
+    const r = await fitWith({ 'clinical.csv': lines.join('\n'), 'features.csv': features.filter((l, i) => i === 0 || l === '' || ids.has(l.split(',')[0])).join('\n') });
+    expect(r.code).not.toBe(0);
+    expect(r.err).toBe('her2 fit: 10-fold cross-validation needs at least 10 training patients, not 9 (setting cv_folds = 10)');
+  });
+
   it('an unknown or ill-typed setting', async () => {
     let r = await fitWith({ 'fit.yaml': 'icc_treshold: 0.8\n' }, ['--config', file('bad-fit.yaml')]);
     expect(r.code).not.toBe(0);
@@ -253,5 +299,92 @@ describe('bad input is refused with a message naming the row, column or setting'
     const r = await her2('predict', '--model', file('MODEL.json'), '--features', file('bad-features.csv'), '--clinical', file('clinical.csv'), '--out', file('bad-PRED.csv'));
     expect(r.code).not.toBe(0);
     expect(r.err).toContain(`patient 'A001': no value for feature '${E.radscore.features[0]}'`);
+  });
+});
+
+describe('the extraction settings: recorded by fit from the features CSV, checked by predict', () => {
+  // the diagnostics the engine writes with the study's parameter file (her2 cohort, the app)
+  const params = parseParams(readFileSync('public/params/her2-dce-paper.yaml', 'utf8'), 'her2-dce-paper.yaml');
+  const settingsCell = pyDict(configurationEntries(params));
+  const typesCell = pyDict(params.imageTypes.map((t) => [t.name, Object.fromEntries(t.given)]));
+  /** features.csv with the two diagnostics columns; `edit(id, cell)` may change a patient's settings cell */
+  const withDiagnostics = (name: string, edit: (id: string, cell: string) => string = (_, c) => c, from = 'features.csv') => {
+    const t = parseCsv(readFileSync(file(from), 'utf8')).filter((r) => r.length > 1);
+    const out = t.map((r, i) => (i === 0 ? [r[0], 'diagnostics_Configuration_Settings', 'diagnostics_Configuration_EnabledImageTypes', ...r.slice(1)] : [r[0], edit(r[0], settingsCell), typesCell, ...r.slice(1)]));
+    writeFileSync(file(name), formatCsv(out));
+    return file(name);
+  };
+  const predictWith = (modelPath: string, features: string, ...extra: string[]) =>
+    her2('predict', '--model', modelPath, '--features', features, '--clinical', file('clinical.csv'), '--out', file('x-PRED.csv'), ...extra);
+  let model: ModelJson;
+  let features = '';
+
+  beforeAll(async () => {
+    features = withDiagnostics('diag-features.csv');
+    const reader2 = withDiagnostics('diag-reader2.csv', undefined, 'reader2.csv');
+    const r = await her2('fit', '--features', features, '--reader2', reader2, '--clinical', file('clinical.csv'), '--folds', file('folds.csv'), '--config', file('fit.yaml'), '--phase', '2', '--synthetic', '--out', file('diag-MODEL.json'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    model = JSON.parse(readFileSync(file('diag-MODEL.json'), 'utf8'));
+  });
+
+  it('records the settings, image types and phase, and that the data are synthetic; the model is the same', () => {
+    const x = model.provenance.extraction!;
+    expect(x.settings).toMatchObject({ binWidth: 5, resampledPixelSpacing: [3, 3, 3], normalize: true, normalizeScale: 100, interpolator: 'sitkBSpline' });
+    expect(x.image_types).toEqual({ Original: {}, LoG: { sigma: [3, 5] }, Wavelet: {} });
+    expect(x.phase).toBe(2);
+    expect(x.settings_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(model.provenance.synthetic).toBe(true);
+    // the same model as without the diagnostics columns, but for its provenance
+    const plain = JSON.parse(readFileSync(file('MODEL.json'), 'utf8')) as ModelJson;
+    expect({ ...model, provenance: null }).toEqual({ ...plain, provenance: null });
+    expect(model.provenance.data_hashes).toEqual(plain.provenance.data_hashes);
+  });
+
+  it('predict scores features extracted the same way, and refuses another bin width, naming it', async () => {
+    expect((await predictWith(file('diag-MODEL.json'), features, '--phase', '2')).code).toBe(0);
+    const other = withDiagnostics('diag-bw25.csv', (id, c) => (id === 'A002' ? c.replace("'binWidth': 5", "'binWidth': 25") : c));
+    const r = await predictWith(file('diag-MODEL.json'), other);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toBe(`her2 predict: ${other}: patient 'A002': the model was trained on features with binWidth 5; this patient's were extracted with binWidth 25`);
+  });
+
+  it('predict refuses another phase, and features that state no settings', async () => {
+    let r = await predictWith(file('diag-MODEL.json'), features, '--phase', '1');
+    expect(r.err).toBe(`her2 predict: ${features}: patient 'A001': the model was trained on features with DCE phase 2; this patient's were extracted with DCE phase 1`);
+    r = await predictWith(file('diag-MODEL.json'), file('features.csv'));
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/patient 'A001': the features carry no extraction settings \(diagnostics_Configuration_Settings\)/);
+  });
+
+  it('an older MODEL.json (no extraction record, split ids, foldid, synthetic) still scores, with a warning', async () => {
+    const old = JSON.parse(readFileSync(file('diag-MODEL.json'), 'utf8'));
+    for (const k of ['extraction', 'split_ids', 'synthetic']) delete old.provenance[k];
+    delete old.lasso.foldid;
+    writeFileSync(file('old-MODEL.json'), JSON.stringify(old));
+    const r = await predictWith(file('old-MODEL.json'), features);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^warning: the model records no extraction settings/);
+    expect(readFileSync(file('x-PRED.csv'), 'utf8').split('\n')[1]).toBe(readFileSync(file('PRED.csv'), 'utf8').split('\n')[1]);
+  });
+
+  it('fit refuses a training set extracted with two settings, naming the patients and the setting', async () => {
+    const mixed = withDiagnostics('diag-mixed.csv', (id, c) => (id === 'A003' ? c.replace("'voxelArrayShift': 300", "'voxelArrayShift': 0") : c));
+    const r = await her2('fit', '--features', mixed, '--clinical', file('clinical.csv'), '--out', file('x-MODEL.json'));
+    expect(r.code).not.toBe(0);
+    expect(r.err).toBe(`her2 fit: ${mixed}: patient 'A001' was extracted with voxelArrayShift 300, patient 'A003' with voxelArrayShift 0: a model needs features extracted with one set of settings`);
+  });
+
+  it('with the drawn folds, lasso.foldid given back as a folds file gives the same cross-validation', async () => {
+    expect((await her2('fit', '--features', features, '--clinical', file('clinical.csv'), '--out', file('seeded-MODEL.json'))).code).toBe(0);
+    const seeded = JSON.parse(readFileSync(file('seeded-MODEL.json'), 'utf8')) as ModelJson;
+    expect(seeded.provenance.folds).toBe('seeded');
+    const ids = seeded.provenance.split_ids!.train;
+    expect(Object.keys(seeded.lasso.foldid!).sort()).toEqual(ids.slice().sort());
+    writeFileSync(file('seeded-folds.csv'), csv(['id', 'fold'], ids.map((id) => [id, seeded.lasso.foldid![id]])));
+    expect((await her2('fit', '--features', features, '--clinical', file('clinical.csv'), '--folds', file('seeded-folds.csv'), '--out', file('refit-MODEL.json'))).code).toBe(0);
+    const refit = JSON.parse(readFileSync(file('refit-MODEL.json'), 'utf8')) as ModelJson;
+    expect(refit.lasso.cvm).toEqual(seeded.lasso.cvm);
+    expect(refit.lasso.foldid).toEqual(seeded.lasso.foldid);
   });
 });
