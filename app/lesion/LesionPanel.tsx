@@ -20,7 +20,7 @@ import {
   type ExportFormat,
 } from './lesionService.ts';
 import { dismissRoiMessage, lesionStore } from './lesionStore.ts';
-import { computeLesionTic, ticStore } from './ticService.ts';
+import { computeLesionTic, DEFAULT_TIC_OPTIONS, hotSpotOf, ruleOf, setTicOptions, ticStore, type TicOptions } from './ticService.ts';
 import './lesion.css';
 
 const TicChart = lazy(() => import('./TicChart.tsx').then((m) => ({ default: m.TicChart })));
@@ -171,28 +171,143 @@ function Statistics() {
   );
 }
 
+/** A number input that holds NaN while empty (the engine then names the bad setting). */
+function NumberSetting(props: { label: string; title: string; testId: string; value: number; min?: number; step?: number; onChange: (v: number) => void }) {
+  return (
+    <label title={props.title}>
+      {props.label}{' '}
+      <input
+        type="number"
+        style={{ width: 56 }}
+        min={props.min}
+        step={props.step}
+        value={Number.isNaN(props.value) ? '' : props.value}
+        data-testid={props.testId}
+        onChange={(e) => props.onChange(e.target.valueAsNumber)}
+      />
+    </label>
+  );
+}
+
+const ROW = { display: 'flex', flexWrap: 'wrap', gap: 10, alignItems: 'center', margin: '4px 0' } as const;
+
+function TicOptionsForm() {
+  const o = useStore(ticStore, (s) => s.options);
+  return (
+    <div className="tic-options" data-testid="tic-options">
+      <div style={ROW}>
+        <label title="Read the type from the most-enhancing neighbourhood inside the ROI (highest initial % enhancement), as a radiologist places a small kinetic ROI">
+          <input type="checkbox" checked={o.hotSpot} data-testid="tic-hotspot" onChange={(e) => setTicOptions({ hotSpot: e.target.checked })} /> Hot spot
+        </label>
+        <select
+          value={o.hotSpotShape}
+          disabled={!o.hotSpot}
+          data-testid="tic-hotspot-shape"
+          aria-label="Hot spot shape"
+          onChange={(e) => setTicOptions({ hotSpotShape: e.target.value as TicOptions['hotSpotShape'] })}
+        >
+          <option value="cube">cube (voxels)</option>
+          <option value="sphere">sphere (mm)</option>
+        </select>
+        {o.hotSpotShape === 'cube' ? (
+          <NumberSetting label="n" title="Cube edge in voxels (odd): n x n x n" testId="tic-hotspot-size" value={o.hotSpotVoxels} min={1} step={2} onChange={(v) => setTicOptions({ hotSpotVoxels: v })} />
+        ) : (
+          <NumberSetting label="d" title="Sphere diameter in mm" testId="tic-hotspot-size" value={o.hotSpotMm} min={0} step={0.5} onChange={(v) => setTicOptions({ hotSpotMm: v })} />
+        )}
+        <label title="Plot the relative enhancement over the pre-contrast phase, 100 (S - S0) / S0">
+          <input type="checkbox" checked={o.relative} data-testid="tic-relative" onChange={(e) => setTicOptions({ relative: e.target.checked })} /> % enhancement
+        </label>
+      </div>
+      <details>
+        <summary className="muted small">Rule: threshold {fmt(o.thresholdPercent)} %, initial window {fmt(o.windowSeconds)} s</summary>
+        <div style={ROW}>
+          <NumberSetting
+            label="threshold %"
+            title="Type I above +threshold, III below -threshold, II between (inclusive)"
+            testId="tic-threshold"
+            value={o.thresholdPercent}
+            min={0}
+            step={1}
+            onChange={(v) => setTicOptions({ thresholdPercent: v })}
+          />
+          <NumberSetting
+            label="initial window s"
+            title="Post-contrast phases acquired up to this many seconds after t0 give S_init (their highest signal)"
+            testId="tic-window"
+            value={o.windowSeconds}
+            min={0}
+            step={10}
+            onChange={(v) => setTicOptions({ windowSeconds: v })}
+          />
+          <NumberSetting
+            label="untimed initial phases"
+            title="When the phases have no acquisition time: how many post-contrast phases, from phase 1, give S_init"
+            testId="tic-untimed"
+            value={o.untimedInitialPhases}
+            min={1}
+            step={1}
+            onChange={(v) => setTicOptions({ untimedInitialPhases: v })}
+          />
+          <button
+            className="small"
+            data-testid="tic-reset"
+            title="The engine's defaults (docs/tic.md), as her2 tic uses"
+            onClick={() =>
+              setTicOptions({
+                thresholdPercent: DEFAULT_TIC_OPTIONS.thresholdPercent,
+                windowSeconds: DEFAULT_TIC_OPTIONS.windowSeconds,
+                untimedInitialPhases: DEFAULT_TIC_OPTIONS.untimedInitialPhases,
+              })
+            }
+          >
+            Defaults
+          </button>
+        </div>
+      </details>
+    </div>
+  );
+}
+
 function Tic() {
   const revision = useStore(lesionStore, (s) => s.revision);
   const seriesKey = useStore(lesionStore, (s) => s.seriesKey);
   const loaded = useStore(viewerStore, (s) => s.renderCount);
   const tic = useStore(ticStore, (s) => s);
+  const { options } = tic;
+  const computeKey = JSON.stringify([hotSpotOf(options), ruleOf(options)]);
   useEffect(() => {
     const t = setTimeout(() => void computeLesionTic(), 300);
     return () => clearTimeout(t);
-  }, [revision, seriesKey, loaded]);
-  if (tic.error) return <p className="muted" data-testid="tic-message">{tic.error}</p>;
-  if (!tic.result) return <p className="muted">{tic.running ? 'Computing the curve...' : ''}</p>;
+  }, [revision, seriesKey, loaded, computeKey]);
+  const r = tic.result;
   return (
-    <div data-testid="tic" data-type={tic.result.type} data-change={tic.result.change}>
-      <Suspense fallback={<p className="muted">Loading the plot...</p>}>
-        <TicChart result={tic.result} />
-      </Suspense>
-      {tic.result.warnings.map((w) => (
-        <p key={w} className="muted small">
-          {w}
+    <>
+      {seriesKey && <TicOptionsForm />}
+      {tic.error ? (
+        <p className="muted" data-testid="tic-message">
+          {tic.error}
         </p>
-      ))}
-    </div>
+      ) : !r ? (
+        <p className="muted">{tic.running ? 'Computing the curve...' : ''}</p>
+      ) : (
+        <div data-testid="tic" data-type={r.type} data-change={r.change} data-curve={r.typedCurve} data-relative={options.relative}>
+          <Suspense fallback={<p className="muted">Loading the plot...</p>}>
+            <TicChart result={r} relative={options.relative} />
+          </Suspense>
+          {r.hotSpot && (
+            <p className="muted small" data-testid="tic-hotspot-info" data-center={r.hotSpot.center.join(',')} data-voxels={r.hotSpot.voxels}>
+              Hot spot ({r.hotSpot.spec.kind === 'cube' ? `${r.hotSpot.spec.voxels}x${r.hotSpot.spec.voxels}x${r.hotSpot.spec.voxels} voxels` : `${r.hotSpot.spec.diameterMm} mm sphere`}
+              ): {r.hotSpot.voxels} voxels centred on voxel ({r.hotSpot.center.join(', ')}); the whole ROI ({r.roi.voxels} voxels) is the dotted line.
+            </p>
+          )}
+          {r.warnings.map((w) => (
+            <p key={w} className="muted small">
+              {w}
+            </p>
+          ))}
+        </div>
+      )}
+    </>
   );
 }
 
