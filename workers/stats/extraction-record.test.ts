@@ -68,6 +68,8 @@ describe('extraction record and check', () => {
     expect(settingsHash(a, { Original: {} })).toBe(settingsHash(reversed, { Original: {} }));
     expect(settingsHash({ ...a, binWidth: 5 } as never, { Original: {} })).not.toBe(settingsHash(a, { Original: {} }));
     expect(settingsHash(a, { Original: {}, Wavelet: {} })).not.toBe(settingsHash(a, { Original: {} }));
+    // the ROI's label value chooses the voxels, not how features are computed
+    expect(settingsHash({ ...a, label: 2 } as never, { Original: {} })).toBe(settingsHash(a, { Original: {} }));
     expect(canonicalJson({ b: 1, a: [{ d: null, c: 'x' }] })).toBe('{"a":[{"c":"x","d":null},"b":1}'.replace('},"b"', '}],"b"'));
   });
 
@@ -91,6 +93,7 @@ describe('extraction record and check', () => {
     const other = { ...brain1, settings: brain1.settings!.replace("'binWidth': 25", "'binWidth': 5") };
     expect(checkExtraction(rec, patientExtraction(brain1, 2), "patient 'P'", refuse)).toBe(null);
     expect(checkExtraction(rec, patientExtraction(brain1, null), "patient 'P'", refuse)).toBe(null);
+    expect(checkExtraction(rec, patientExtraction({ ...brain1, settings: brain1.settings!.replace("'label': 1", "'label': 3") }, 2), "patient 'P'", refuse)).toBe(null);
     expect(() => checkExtraction(rec, patientExtraction(other, 2), "patient 'P'", refuse)).toThrow(
       new ExtractionRecordError("patient 'P': the model was trained on features with binWidth 25; this patient's were extracted with binWidth 5"),
     );

@@ -16,11 +16,22 @@ import { sha256 } from './sha256.ts';
 export const SETTINGS_COLUMN = 'diagnostics_Configuration_Settings';
 export const IMAGE_TYPES_COLUMN = 'diagnostics_Configuration_EnabledImageTypes';
 
+/**
+ * Settings that choose the ROI or the output, not how a feature is computed: left out of the
+ * hash and the comparison (a cohort extracted with `--label 2` gives the same numbers).
+ */
+export const NOT_VALUE_SETTINGS: ReadonlySet<string> = new Set(['label', 'label_channel', 'additionalInfo']);
+
+const valueSettings = (s: Record<string, PyValue>): Record<string, PyValue> => Object.fromEntries(Object.entries(s).filter(([k]) => !NOT_VALUE_SETTINGS.has(k)));
+
 export type PyValue = null | boolean | number | string | PyValue[] | { [key: string]: PyValue };
 
 /** MODEL.json's provenance.extraction. */
 export interface ExtractionRecord {
-  /** SHA-256 of the canonical JSON (keys sorted) of {image_types, settings}; null when the CSV states no settings */
+  /**
+   * SHA-256 of the canonical JSON (keys sorted) of {image_types, settings}, the settings without
+   * label, label_channel and additionalInfo; null when the CSV states no settings
+   */
   settings_hash: string | null;
   /** diagnostics_Configuration_Settings, parsed (Python None -> null, tuples -> arrays) */
   settings: Record<string, PyValue> | null;
@@ -127,7 +138,7 @@ export function canonicalJson(v: unknown): string {
 }
 
 export function settingsHash(settings: Record<string, PyValue> | null, imageTypes: Record<string, PyValue> | null): string | null {
-  return settings ? sha256(canonicalJson({ image_types: imageTypes, settings })) : null;
+  return settings ? sha256(canonicalJson({ image_types: imageTypes, settings: valueSettings(settings) })) : null;
 }
 
 /** The two diagnostics cells of one row (undefined: no such column, or an empty cell). */
@@ -181,12 +192,12 @@ const imageTypesText = (t: Record<string, PyValue>): string =>
 /**
  * The first difference between two extractions, in words: [what the first has, what the
  * second has], e.g. ['binWidth 5', 'binWidth 25']; null when they agree. Settings are compared
- * key by key (the first's order, then keys only the second has), then the image types, then
- * the phase when both state one.
+ * key by key (the first's order, then keys only the second has; NOT_VALUE_SETTINGS aside),
+ * then the image types, then the phase when both state one.
  */
 export function extractionDifference(a: PatientExtraction, b: PatientExtraction): [string, string] | null {
-  const sa = a.settings ?? {};
-  const sb = b.settings ?? {};
+  const sa = valueSettings(a.settings ?? {});
+  const sb = valueSettings(b.settings ?? {});
   for (const k of [...Object.keys(sa), ...Object.keys(sb).filter((k) => !(k in sa))]) {
     if (canonicalJson(sa[k]) !== canonicalJson(sb[k])) return [`${k} ${show(sa[k])}`, `${k} ${show(sb[k])}`];
   }
