@@ -129,7 +129,7 @@ async function perLesion(): Promise<void> {
 
   console.log(`\n1. Per lesion, ${PARAMS_FILE.replace(REPO + '/', '')} (960 features), warm, from decoded arrays; ms: median wall / fastest wall (median cpu)`);
   console.log(`   (the 384x384x88 phase and its 30 mm lesion generated in ${(genMs / 1000).toFixed(1)} s; load average ${loadavg()[0].toFixed(1)})`);
-  console.log('   ' + 'case'.padEnd(12) + 'image'.padEnd(14) + 'ROI voxels'.padStart(11) + 'single thread'.padStart(24) + 'target'.padStart(8) + 'pool, 2 workers'.padStart(24) + 'max RSS'.padStart(10) + 'heap'.padStart(9));
+  console.log('   ' + 'case'.padEnd(12) + 'image'.padEnd(14) + 'ROI voxels'.padStart(11) + 'single thread'.padStart(24) + 'target'.padStart(8) + 'pool, 2 workers'.padStart(24) + 'peak RSS*'.padStart(10) + 'heap'.padStart(9));
   const pool = createNodeExtractionPool(2);
   try {
     for (const c of cases) {
@@ -148,6 +148,7 @@ async function perLesion(): Promise<void> {
   } finally {
     pool.close();
   }
+  console.log('   * peak RSS: the high-water mark of the bench process so far (the cases run in order in one process; the 384x384x88 phase is generated before them), not the peak of one case');
 
   console.log('\n2. Where the single-thread time goes (V8 CPU profile, self time per run, ms)');
   for (const c of cases) {
