@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +158,19 @@ describe('her2 tic', () => {
     // SegmentNumber as --label; a segment the SEG lacks is named in the error
     const one = await her2(['tic', '--phases', join(dir, 'dicom'), '--mask', join(dir, 'mask.seg.dcm'), '--label', '1']);
     expect(JSON.parse(one.stdout).roi).toEqual(JSON.parse((await her2(['tic', '--phases', join(dir, 'dicom'), '--mask', join(dir, 'mask.seg.dcm')])).stdout).roi);
+    // frames without ImagePositionPatient (pydicom removes it): placed by the phase-2 images they reference
+    execFileSync('/usr/bin/python3', [
+      '-c',
+      `import sys, pydicom
+ds = pydicom.dcmread(sys.argv[1])
+for fg in ds.PerFrameFunctionalGroupsSequence: del fg.PlanePositionSequence
+ds.save_as(sys.argv[2])`,
+      join(dir, 'mask.seg.dcm'),
+      join(dir, 'nopos.seg.dcm'),
+    ]);
+    const nopos = await her2(['tic', '--phases', join(dir, 'dicom'), '--mask', join(dir, 'nopos.seg.dcm'), '--hotspot', '3']);
+    expect(nopos.stderr).toBe(nrrd.stderr);
+    expect({ ...JSON.parse(nopos.stdout), source: null }).toEqual({ ...a, source: null });
     const two = await her2(['tic', '--phases', join(dir, 'dicom'), '--mask', join(dir, 'mask.seg.dcm'), '--label', '2']);
     expect(two.code).toBe(2);
     expect(two.stderr).toMatch(/^her2 tic: mask \S+mask\.seg\.dcm: no segment 2 with voxels on the image \(the SEG has 1 'Lesion'\)\n$/);
