@@ -5,11 +5,11 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../bin/her2.ts';
 import { parseClinicalCsv } from '../io/clinical-csv.ts';
-import { formatNumber, parseCsv } from '../io/csv.ts';
+import { formatCsv, formatNumber, parseCsv } from '../io/csv.ts';
 import { parseFeaturesCsv } from '../io/features-csv.ts';
 import { modelInputs, modelWorkerApi } from './model-worker-api.ts';
 import type { ModelJson } from './model-json.ts';
@@ -85,6 +85,49 @@ describe('model worker API', () => {
       expect(Math.abs(plogis(sc.lp_at_zero_points + s.total_points / sc.points_per_lp) - s.probability_nomogram)).toBeLessThan(1e-12);
       expect(Object.values(s.points).reduce((a, b) => a + b, 0)).toBeCloseTo(s.total_points, 10);
     }
+  });
+
+  it("fit records the features' extraction settings, the phase and synthetic as `her2 fit --phase --synthetic` does; score checks them", async () => {
+    // the diagnostics PyRadiomics 3.1 wrote for its brain1 case (binWidth 25), on every row
+    const base = parseCsv(readFileSync(resolve(import.meta.dirname, '../../../shared/conformance/pyradiomics/baseline/baseline_glcm.csv'), 'utf8'));
+    const cell = (name: string) => base.find((r) => r[0] === name)![1];
+    const settings = cell('diagnostics_Configuration_Settings');
+    const types = cell('diagnostics_Configuration_EnabledImageTypes');
+    const withDiag = (text: string) =>
+      formatCsv(parseCsv(text).filter((r) => r.length > 1).map((r, i) => (i === 0 ? [r[0], 'diagnostics_Configuration_Settings', 'diagnostics_Configuration_EnabledImageTypes', ...r.slice(1)] : [r[0], settings, types, ...r.slice(1)])));
+    writeFileSync(file('diag-features.csv'), withDiag(texts.features));
+    writeFileSync(file('diag-reader2.csv'), withDiag(texts.reader2));
+    expect(await her2('fit', '--features', file('diag-features.csv'), '--clinical', file('clinical.csv'), '--reader2', file('diag-reader2.csv'), '--phase', '2', '--synthetic', '--out', file('diag-MODEL.json'))).toBe(0);
+    const cliDiag = readFileSync(file('diag-MODEL.json'), 'utf8');
+    const r = modelWorkerApi.fit({
+      featuresCsv: readFileSync(file('diag-features.csv'), 'utf8'),
+      clinicalCsv: texts.clinical,
+      reader2Csv: readFileSync(file('diag-reader2.csv'), 'utf8'),
+      date: JSON.parse(cliDiag).provenance.date,
+      phase: 2,
+      synthetic: true,
+      sources: { features: file('diag-features.csv'), clinical: file('clinical.csv'), reader2: file('diag-reader2.csv') },
+    });
+    expect(r.text).toBe(cliDiag);
+    expect(r.model.provenance.extraction!.settings!.binWidth).toBe(25);
+    expect(r.model.provenance.synthetic).toBe(true);
+
+    const f = parseFeaturesCsv(texts.features);
+    const c = parseClinicalCsv(texts.clinical);
+    const features = Object.fromEntries(f.names.map((n, j) => [n, f.rows[0][j]]));
+    const clinical = Object.fromEntries(c.variables.map((v) => [v, c.values[v][0]]));
+    const same = modelWorkerApi.score(r.model, features, clinical, "patient 'A001'", { diagnostics: { settings, imageTypes: types }, phase: 2 });
+    expect(same.warnings).toEqual([]);
+    expect(same.probability_nomogram).toBe(modelWorkerApi.score(cliModel, features, clinical, "patient 'A001'").probability_nomogram);
+    expect(() => modelWorkerApi.score(r.model, features, clinical, "patient 'A001'", { diagnostics: { settings: settings.replace("'binWidth': 25", "'binWidth': 5"), imageTypes: types }, phase: 2 })).toThrow(
+      "patient 'A001': the model was trained on features with binWidth 25; this patient's were extracted with binWidth 5",
+    );
+    expect(() => modelWorkerApi.score(r.model, features, clinical, "patient 'A001'", { diagnostics: { settings, imageTypes: types }, phase: 1 })).toThrow(
+      "patient 'A001': the model was trained on features with DCE phase 2; this patient's were extracted with DCE phase 1",
+    );
+    expect(() => modelWorkerApi.score(r.model, features, clinical, "patient 'A001'")).toThrow(/patient 'A001': the features carry no extraction settings/);
+    // a model without a record scores, with a warning
+    expect(modelWorkerApi.score(cliModel, features, clinical, "patient 'A001'").warnings[0]).toMatch(/^the model records no extraction settings/);
   });
 
   it('names what a model needs, and refuses a patient who lacks it', () => {
