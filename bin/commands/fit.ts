@@ -97,6 +97,12 @@ export async function run(argv: string[]): Promise<number> {
           `(${f(b.metrics.train.auc_ci[0])}-${f(b.metrics.train.auc_ci[1])}), test ${f(b.metrics.test.auc)} (${f(b.metrics.test.auc_ci[0])}-${f(b.metrics.test.auc_ci[1])})`,
       );
     }
+    const x = model.provenance.extraction;
+    console.log(
+      x?.settings_hash
+        ? `extraction: settings hash ${x.settings_hash.slice(0, 12)} (binWidth ${JSON.stringify(x.settings?.binWidth ?? null)}; ${Object.keys(x.image_types ?? {}).join(', ') || 'image types not stated'}), phase ${x.phase ?? 'not stated'}${model.provenance.synthetic ? '; synthetic data' : ''}`
+        : `extraction: ${featuresPath} states no settings (diagnostics_Configuration_Settings): scoring cannot check them${x?.phase != null ? `; phase ${x.phase}` : ''}${model.provenance.synthetic ? '; synthetic data' : ''}`,
+    );
     for (const w of model.warnings) console.error(`warning: ${w}`);
     console.log(`wrote ${outPath} (${((performance.now() - started) / 1000).toFixed(2)} s)`);
     return 0;
