@@ -4,7 +4,7 @@
  * with progress, ETA, cancel and resume, the features table and the exports.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { patientStatus, type PatientStatus } from '../../workers/cohort/cohort.ts';
+import { patientStatus, type PatientStatus, type ResolvedTic, type TicSource, type TicSourceChoice } from '../../workers/cohort/cohort.ts';
 import { CLINICAL_FIELDS, type ColumnMapping } from '../../workers/cohort/clinical-mapping.ts';
 import { useStore } from '../store/createStore.ts';
 import {
@@ -25,6 +25,8 @@ import {
   openDemoCohort,
   openPatient,
   removeCohort,
+  setPatientTicSource,
+  setTicSource,
 } from './cohortService.ts';
 import './cohort.css';
 
@@ -77,10 +79,18 @@ function Extraction() {
   const ex = useStore(cohortStore, (s) => s.extraction);
   if (!ex) return null;
   return (
-    <div className="cohort-progress" data-testid="cohort-progress" data-done={ex.done} data-total={ex.total} data-running={ex.running ? '1' : '0'}>
+    <div
+      className="cohort-progress"
+      data-testid="cohort-progress"
+      data-done={ex.done}
+      data-total={ex.total}
+      data-running={ex.running ? '1' : '0'}
+      data-for-features={ex.forFeatures}
+      data-for-tic={ex.forTic}
+    >
       <progress max={Math.max(1, ex.total)} value={ex.done} />
-      <span>
-        {ex.done}/{ex.total} patients{ex.resumed ? ' (resumed)' : ''}
+      <span title={`${ex.forFeatures} patient(s) to extract, ${ex.forTic} TIC(s) to measure`}>
+        {ex.done}/{ex.total} patients{ex.forFeatures === 0 ? ' (TIC only)' : ''}{ex.resumed ? ' (resumed)' : ''}
         {ex.running && ex.etaSeconds !== null ? ` · ETA ${clock(ex.etaSeconds)}` : ''}
         {!ex.running ? ' · finished' : ''}
       </span>
@@ -90,6 +100,68 @@ function Extraction() {
         </button>
       )}
     </div>
+  );
+}
+
+const ROMAN = ['', 'I', 'II', 'III'];
+const roman = (t: number | null) => (t === null ? '–' : (ROMAN[t] ?? String(t)));
+
+function ticTitle(t: ResolvedTic): string {
+  const parts: string[] = [];
+  if (t.measured) parts.push(`measured: type ${roman(t.measured.type)} (change ${(100 * t.measured.change).toFixed(1)} %)`);
+  else parts.push(t.measuredError ? `not measured: ${t.measuredError}` : 'not measured yet (Extract features measures it)');
+  parts.push(t.clinical !== null ? `clinical CSV: type ${roman(t.clinical)}` : 'clinical CSV: none');
+  if (t.mismatch) parts.push('the two differ');
+  parts.push(t.source ? `training uses the ${t.source === 'measured' ? 'measured type' : "clinical CSV's"}${t.overridden ? " (this patient's choice)" : ''}` : 'training has no TIC for this patient');
+  if (t.missing) parts.push(`training refuses: ${t.missing}`);
+  if (t.measured?.warnings.length) parts.push(`warnings: ${t.measured.warnings.join('; ')}`);
+  return parts.join('\n');
+}
+
+/** The measured type beside the clinical CSV's, the one training uses in bold, a mark when they differ. */
+function TicCell({ id, t }: { id: string; t: ResolvedTic }) {
+  const measured = t.measured ? t.measured.type : null;
+  return (
+    <td
+      data-testid="cohort-tic"
+      data-tic-measured={measured ?? ''}
+      data-tic-clinical={t.clinical ?? ''}
+      data-tic-used={t.source ? t.value : ''}
+      data-tic-source={t.source ?? ''}
+      data-tic-mismatch={t.mismatch ? '1' : '0'}
+      title={ticTitle(t)}
+      className="tic-cell"
+    >
+      {measured !== null ? <span className={t.source === 'measured' ? 'tic-used' : ''}>{roman(measured)}</span> : t.measuredError ? <span className="tic-error">!</span> : null}
+      {t.clinical !== null && (
+        <span className={t.source === 'clinical' ? 'tic-used' : 'tic-other'}>
+          {measured !== null || t.measuredError ? ' (CSV ' : 'CSV '}
+          {roman(t.clinical)}
+          {measured !== null || t.measuredError ? ')' : ''}
+        </span>
+      )}
+      {measured === null && t.clinical === null && !t.measuredError && '–'}
+      {t.mismatch && (
+        <span className="tic-mismatch" data-testid="tic-mismatch">
+          {' '}
+          ≠
+        </span>
+      )}
+      {t.missing && <span className="tic-error"> ?</span>}
+      {measured !== null && t.clinical !== null && (
+        <select
+          className="tic-override"
+          value={t.overridden ? t.choice : ''}
+          onChange={(e) => void setPatientTicSource(id, (e.target.value || null) as TicSource | null)}
+          data-testid="tic-override"
+          title="this patient's TIC source for training"
+        >
+          <option value="">cohort&apos;s</option>
+          <option value="measured">measured</option>
+          <option value="clinical">CSV</option>
+        </select>
+      )}
+    </td>
   );
 }
 
@@ -113,7 +185,7 @@ function PatientRow({ s, onOpen }: { s: PatientStatus; onOpen: () => void }) {
       <td>
         {yes(s.featuresReader1)}/{s.roiReader2 ? yes(s.featuresReader2) : ' '}
       </td>
-      <td>{s.tic ? ['', 'I', 'II', 'III'][s.tic] : '–'}</td>
+      <TicCell id={s.id} t={s.ticInfo} />
       <td>{yes(s.clinical)}</td>
       <td title={s.label.reason ?? ''}>{excluded ? <span className="reason">{s.label.class}: {s.label.reason}</span> : s.label.class}</td>
       <td>{s.split ?? '–'}</td>
@@ -195,6 +267,8 @@ export default function CohortPanel() {
     test: status.filter((s) => s.label.label !== null && s.split === 'test').length,
     features: status.filter((s) => s.featuresReader1).length,
     reader2: status.filter((s) => s.featuresReader2).length,
+    ticMeasured: status.filter((s) => s.ticInfo.measured).length,
+    ticMismatch: status.filter((s) => s.ticInfo.mismatch).length,
   };
   const openDemo = () => {
     if (cohort && cohort.patients.length && !window.confirm('Replace the current cohort and its features with the demo cohort?')) return;
@@ -272,8 +346,22 @@ export default function CohortPanel() {
           </div>
           <div className="cohort-actions">
             <button onClick={() => void extractCohort()} disabled={running} data-testid="extract-cohort">
-              Extract features ({cohort.phase === 2 ? 'phase 2' : `phase ${cohort.phase}`}, the study&apos;s params)
+              Extract features ({cohort.phase === 2 ? 'phase 2' : `phase ${cohort.phase}`}, the study&apos;s params) and TIC
             </button>
+          </div>
+          <div className="cohort-actions">
+            <label title="where the TIC type used for training and in the exported clinical CSV comes from (a patient's own choice overrides it)">
+              TIC for training:{' '}
+              <select value={cohort.ticSource ?? 'auto'} onChange={(e) => void setTicSource(e.target.value as TicSourceChoice)} data-testid="tic-source">
+                <option value="auto">measured when available, else the clinical CSV&apos;s</option>
+                <option value="measured">measured from the images</option>
+                <option value="clinical">the clinical CSV&apos;s</option>
+              </select>
+            </label>
+            <span className="hint" data-testid="tic-summary">
+              measured {counts.ticMeasured}/{cohort.patients.length}
+              {counts.ticMismatch ? ` · ${counts.ticMismatch} differ from the CSV (≠)` : ''}
+            </span>
           </div>
           <Extraction />
           <div className="table-scroll">
@@ -284,7 +372,7 @@ export default function CohortPanel() {
                   <th title="images: demo (regenerated from the seed) or an imported DICOM study">DICOM</th>
                   <th title="ROI reader 1 / reader 2">ROI</th>
                   <th title="features reader 1 / reader 2">feat.</th>
-                  <th>TIC</th>
+                  <th title="TIC type measured from the images (clinical CSV's in brackets; bold: the one training uses; ≠: they differ)">TIC</th>
                   <th title="clinical data">clin.</th>
                   <th>label</th>
                   <th>split</th>

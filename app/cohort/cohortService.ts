@@ -7,7 +7,11 @@
  * Images: a demo patient is regenerated from the seed in the demo-cohort worker (phase image
  * read back from its DICOM, masks from NRRD: as `her2 cohort` reads `her2 demo`'s folders); a
  * patient from an imported study uses the study's phase volume and its ROI from the viewer.
- * No statistic or feature is computed here: workers do that.
+ * The same run measures each patient's TIC type (docs/tic.md) from its phases and reader 1's
+ * lesion: a demo patient's in the demo-cohort worker, an imported study's in the TIC worker
+ * on its phases cropped to the lesion (each phase decoded and dropped in turn); a patient with
+ * features but no measured TIC gets only the TIC. No statistic or feature is computed here:
+ * workers do that.
  */
 import * as Comlink from 'comlink';
 import {
@@ -16,11 +20,19 @@ import {
   cohortClinicalCsv,
   emptyCohort,
   generateSplit,
+  needsTic,
+  withMeasuredTic,
+  withPatientTicSource,
+  withTicSource,
   type Cohort,
   type CohortPatient,
   type PatientFeatures,
+  type TicSource,
+  type TicSourceChoice,
   type TrainingData,
 } from '../../workers/cohort/cohort.ts';
+import { cropVolume, maskBox, measuredTicOf, type MeasuredTic, type PatientTic } from '../../workers/cohort/measured-tic.ts';
+import type { TicWorkerApi } from '../../workers/dce/tic.worker.ts';
 import { readClinical, type ColumnMapping } from '../../workers/cohort/clinical-mapping.ts';
 import type { DemoCohortWorkerApi } from '../../workers/cohort/demo-cohort.worker.ts';
 import { demoSpec } from '../../workers/cohort/demo-cohort.ts';
@@ -32,7 +44,7 @@ import { labelMask, largestLabel } from '../../workers/roi/components.ts';
 import { createBrowserExtractionPool } from '../../workers/radiomics/pool/browser.ts';
 import type { CohortCase, CohortInput } from '../../workers/radiomics/pool/pool.ts';
 import { parseParams, type ExtractionParams } from '../../workers/radiomics/settings.ts';
-import { readPhaseVolume } from '../import/studyService.ts';
+import { getPhaseTimes, readPhaseVolume } from '../import/studyService.ts';
 import { autosaveKey, loadRois } from '../lesion/roiAutosave.ts';
 import { roiWorker } from '../lesion/roiWorker.ts';
 import { appStore, startJob } from '../store/appStore.ts';
@@ -55,6 +67,9 @@ export interface ExtractionProgress {
   etaSeconds: number | null;
   failures: { id: string; message: string }[];
   resumed: boolean;
+  /** of the patients, how many need features (and maybe the TIC), and how many the TIC */
+  forFeatures: number;
+  forTic: number;
 }
 
 export interface CohortState {
@@ -100,6 +115,31 @@ function featuresMap(rows: StoredFeatures[]): Record<string, PatientFeatures> {
 async function setCohort(cohort: Cohort | null): Promise<void> {
   await store.saveCohort(cohort);
   cohortStore.set({ cohort });
+}
+
+let cohortSaves: Promise<void> = Promise.resolve();
+
+/**
+ * Changes the cohort at once in the store and saves it after the saves already asked for
+ * (each save writes the cohort as it is then), so that results arriving together (measured
+ * TICs during extraction) and the user's edits do not overwrite one another.
+ */
+function updateCohort(change: (c: Cohort) => Cohort): Promise<void> {
+  const c = cohortStore.get().cohort;
+  if (!c) return cohortSaves;
+  cohortStore.set({ cohort: change(c) });
+  cohortSaves = cohortSaves.then(() => store.saveCohort(cohortStore.get().cohort)).catch((e) => report(e));
+  return cohortSaves;
+}
+
+/** The cohort's TIC source for training: 'auto' (measured when there is one, else the clinical CSV's), 'measured' or 'clinical'. */
+export function setTicSource(choice: TicSourceChoice): Promise<void> {
+  return updateCohort((c) => withTicSource(c, choice));
+}
+
+/** One patient's TIC source, or null to follow the cohort's. */
+export function setPatientTicSource(id: string, source: TicSource | null): Promise<void> {
+  return updateCohort((c) => withPatientTicSource(c, id, source));
 }
 
 let initPromise: Promise<void> | null = null;
@@ -196,9 +236,9 @@ export async function applyPendingClinical(): Promise<void> {
   if (!p) return;
   try {
     const imp = readClinical(p.text, p.source, p.mapping);
-    const base = cohortStore.get().cohort ?? emptyCohort();
-    const next = applyClinical(base, imp);
-    await setCohort(next);
+    // (through updateCohort when there is a cohort: TICs measured meanwhile are kept)
+    if (cohortStore.get().cohort) await updateCohort((c) => applyClinical(c, imp));
+    else await setCohort(applyClinical(emptyCohort(), imp));
     const n = imp.records.length;
     cohortStore.set({ pendingClinical: null, error: null, notice: `${p.source}: ${n} patient(s) read${imp.ki67Note ? `; ${imp.ki67Note}` : ''}` });
   } catch (e) {
@@ -237,40 +277,119 @@ export function studyParams(): Promise<ExtractionParams> {
   return paramsCache;
 }
 
-/** Patients that have images and lack a reader's features. */
+/** Whether a patient with images lacks a reader's features. */
+function needsFeatures(p: CohortPatient, features: Record<string, PatientFeatures>): boolean {
+  if (p.source.kind === 'none') return false;
+  const f = features[p.id];
+  return !f?.reader1 || (p.roi.reader2 && !f.reader2);
+}
+
+/** Patients that have images and lack a reader's features or the measured TIC. */
 function pendingPatients(c: Cohort, features: Record<string, PatientFeatures>): CohortPatient[] {
-  return c.patients.filter((p) => {
-    if (p.source.kind === 'none') return false;
-    const f = features[p.id];
-    return !f?.reader1 || (p.roi.reader2 && !f.reader2);
-  });
+  return c.patients.filter((p) => needsFeatures(p, features) || needsTic(p));
 }
 
 function copyVolume(v: Volume): Volume {
   return { ...v, data: v.data.slice() as Volume['data'] };
 }
 
-/** One patient's image and masks for the pool (a copy: the pool moves the arrays to its worker). */
-async function loadCase(c: Cohort, p: CohortPatient): Promise<CohortInput> {
-  if (p.source.kind === 'demo') return demo().extractionInput(c.demo!, p.source.index, c.phase);
+interface StudyCase {
+  seriesKey: string;
+  /** the extracted phase's image (a copy when the viewer shows it: the pool moves it to its worker) */
+  image: Volume;
+  /** reader 1's lesion (the largest) and reader 2's same lesion, on the image's grid */
+  r1: Uint8Array;
+  r2: Uint8Array | null;
+}
+
+/** An imported study's phase image and reader 1's and 2's masks of the patient's lesion. */
+async function studyCase(c: Cohort, p: CohortPatient & { source: { kind: 'study' } }): Promise<StudyCase> {
+  const uid = p.source.seriesInstanceUID;
+  const entry = appStore.get().series.find((s) => s.item.kind === 'dce' && (uid ? s.item.seriesInstanceUIDs.includes(uid) : false));
+  if (!entry) throw new Error('its study is not open in the workstation (import it, then extract)');
+  const phase = await readPhaseVolume(entry.key, c.phase);
+  const image = phase.shared ? copyVolume(phase.volume) : phase.volume;
+  const labels = await studyLabelMaps(entry.key, entry.item.seriesInstanceUIDs, image);
+  // the patient's largest lesion (the study's choice), the same lesion for reader 2
+  const lesion = labels[1] ? largestLabel(labels[1]) : 0;
+  const r1 = labels[1] && lesion ? labelMask(labels[1], lesion) : null;
+  if (!r1) throw new Error('no ROI (reader 1): draw or import the lesion first');
+  const r2 = labels[2] ? (labelMask(labels[2], lesion) ?? labelMask(labels[2], largestLabel(labels[2]))) : null;
+  return { seriesKey: entry.key, image, r1, r2 };
+}
+
+let ticRemote: Comlink.Remote<TicWorkerApi> | null = null;
+function ticWorker(): Comlink.Remote<TicWorkerApi> {
+  ticRemote ??= Comlink.wrap<TicWorkerApi>(new Worker(new URL('../../workers/dce/tic.worker.ts', import.meta.url), { type: 'module', name: 'cohort-tic' }));
+  return ticRemote;
+}
+
+/**
+ * An imported study's measured TIC from reader 1's lesion: each phase is decoded (or taken from
+ * the viewer), cropped to the lesion's box and dropped; the TIC worker computes the curve and
+ * type on the crops (a mean over ROI voxels: the same numbers as on the whole volumes).
+ */
+async function studyTic(c: Cohort, s: StudyCase): Promise<MeasuredTic> {
+  const entry = appStore.get().series.find((x) => x.key === s.seriesKey);
+  if (!entry) throw new Error('its study is not open in the workstation');
+  const mask: Volume = { ...geometryOf(s.image), data: s.r1 };
+  const box = maskBox(mask);
+  if (!box) throw new Error('no ROI (reader 1): draw or import the lesion first');
+  const times = getPhaseTimes(s.seriesKey);
+  const phases = [];
+  for (let k = 0; k < entry.phaseOrder.length; k++) {
+    const volume = k === c.phase ? s.image : (await readPhaseVolume(s.seriesKey, k)).volume;
+    phases.push({ volume: cropVolume(volume, box.lo, box.hi), time: times[k], label: `phase ${k}` });
+  }
+  const result = await ticWorker().tic({ phases, mask: cropVolume(mask, box.lo, box.hi), contrastBolusStartTime: entry.item.contrastBolusStartTime });
+  return measuredTicOf(result);
+}
+
+/** Measures a patient's TIC and stores it (or why it failed) with the patient; returns the failure, if any. */
+async function measureTic(p: CohortPatient, measure: () => Promise<MeasuredTic>): Promise<string | null> {
+  let tic: PatientTic;
+  try {
+    tic = await measure();
+  } catch (e) {
+    tic = { error: message(e) };
+  }
+  await updateCohort((c) => withMeasuredTic(c, p.id, tic));
+  return 'error' in tic ? `TIC: ${tic.error}` : null;
+}
+
+/**
+ * One patient's image and masks for the pool (a copy: the pool moves the arrays to its worker);
+ * with `tic`, its TIC is measured first (a failure is passed to `onTicFailure`, the features go on).
+ */
+async function loadCase(c: Cohort, p: CohortPatient, tic: boolean, onTicFailure: (m: string) => void): Promise<CohortInput> {
+  if (p.source.kind === 'demo') {
+    const { index } = p.source;
+    if (tic) {
+      const failure = await measureTic(p, () => demo().tic(c.demo!, index));
+      if (failure) onTicFailure(failure);
+    }
+    return demo().extractionInput(c.demo!, index, c.phase);
+  }
   if (p.source.kind === 'study') {
-    const uid = p.source.seriesInstanceUID;
-    const entry = appStore.get().series.find((s) => s.item.kind === 'dce' && (uid ? s.item.seriesInstanceUIDs.includes(uid) : false));
-    if (!entry) throw new Error('its study is not open in the workstation (import it, then extract)');
-    const phase = await readPhaseVolume(entry.key, c.phase);
-    const image = phase.shared ? copyVolume(phase.volume) : phase.volume;
-    const labels = await studyLabelMaps(entry.key, entry.item.seriesInstanceUIDs, image);
-    // the patient's largest lesion (the study's choice), the same lesion for reader 2
-    const lesion = labels[1] ? largestLabel(labels[1]) : 0;
-    const r1 = labels[1] && lesion ? labelMask(labels[1], lesion) : null;
-    if (!r1) throw new Error('no ROI (reader 1): draw or import the lesion first');
-    const geometry = geometryOf(image);
-    const masks: { name: string; mask: Volume }[] = [{ name: 'reader1', mask: { ...geometry, data: r1 } }];
-    const r2 = labels[2] ? (labelMask(labels[2], lesion) ?? labelMask(labels[2], largestLabel(labels[2]))) : null;
-    if (r2) masks.push({ name: 'reader2', mask: { ...geometry, data: r2 } });
-    return { image, masks };
+    const s = await studyCase(c, { ...p, source: p.source });
+    if (tic) {
+      const failure = await measureTic(p, () => studyTic(c, s));
+      if (failure) onTicFailure(failure);
+    }
+    const geometry = geometryOf(s.image);
+    const masks: { name: string; mask: Volume }[] = [{ name: 'reader1', mask: { ...geometry, data: s.r1 } }];
+    if (s.r2) masks.push({ name: 'reader2', mask: { ...geometry, data: s.r2 } });
+    return { image: s.image, masks };
   }
   throw new Error('no images');
+}
+
+/** The TIC alone, for a patient whose features exist. */
+function measureTicOnly(c: Cohort, p: CohortPatient): Promise<string | null> {
+  const src = p.source;
+  if (src.kind === 'demo') return measureTic(p, () => demo().tic(c.demo!, src.index));
+  if (src.kind === 'study') return measureTic(p, async () => studyTic(c, await studyCase(c, { ...p, source: src })));
+  return Promise.resolve(null);
 }
 
 /**
@@ -298,8 +417,9 @@ let abort: AbortController | null = null;
 
 /**
  * Extracts every patient that lacks features, a patient per worker, saving each patient's
- * features as it finishes. A reload during the run resumes it (the job stays in IndexedDB
- * until the run ends or is cancelled).
+ * features as it finishes, and measures the TIC of every patient that lacks it (with its
+ * extraction, or alone when its features exist). A reload during the run resumes it (the job
+ * stays in IndexedDB until the run ends or is cancelled).
  */
 export async function extractCohort(opts: { resumed?: boolean } = {}): Promise<void> {
   const s = cohortStore.get();
@@ -308,54 +428,87 @@ export async function extractCohort(opts: { resumed?: boolean } = {}): Promise<v
   const todo = pendingPatients(cohort, s.features);
   if (todo.length === 0) {
     await store.saveJob(null);
-    cohortStore.set({ notice: 'every patient with images has its features', error: null });
+    cohortStore.set({ notice: 'every patient with images has its features and measured TIC', error: null });
     return;
   }
-  let params: ExtractionParams;
-  try {
-    params = await studyParams();
-  } catch (e) {
-    return report(e);
+  const forFeatures = todo.filter((p) => needsFeatures(p, s.features));
+  const ticOnly = todo.filter((p) => !needsFeatures(p, s.features));
+  let params: ExtractionParams | null = null;
+  if (forFeatures.length) {
+    try {
+      params = await studyParams();
+    } catch (e) {
+      return report(e);
+    }
   }
   await store.saveJob({ params: PARAMS_NAME, phase: cohort.phase, startedAt: new Date().toISOString() });
   abort = new AbortController();
   const signal = abort.signal;
   const startedAt = Date.now();
-  const progress: ExtractionProgress = { running: true, done: 0, total: todo.length, startedAt, etaSeconds: null, failures: [], resumed: !!opts.resumed };
+  const progress: ExtractionProgress = {
+    running: true,
+    done: 0,
+    total: todo.length,
+    startedAt,
+    etaSeconds: null,
+    failures: [],
+    resumed: !!opts.resumed,
+    forFeatures: forFeatures.length,
+    forTic: todo.filter(needsTic).length,
+  };
   cohortStore.set({ extraction: progress, error: null, notice: opts.resumed ? `Resuming the extraction: ${todo.length} patient(s) left` : null });
-  const job = startJob(`Extracting the cohort's features (${todo.length} patients)`, todo.length, () => abort?.abort());
-  const size = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
-  const pool = createBrowserExtractionPool(size);
-  const cases: CohortCase[] = todo.map((p) => ({ id: p.id, load: () => loadCase(cohort, p) }));
+  const job = startJob(`Extracting the cohort's features and TIC (${todo.length} patients)`, todo.length, () => abort?.abort());
+  const fail = (id: string, m: string) => {
+    const ex = cohortStore.get().extraction!;
+    cohortStore.set({ extraction: { ...ex, failures: [...ex.failures, { id, message: m }] } });
+  };
+  let done = 0;
+  const tick = () => {
+    done++;
+    const elapsed = (Date.now() - startedAt) / 1000;
+    cohortStore.set({ extraction: { ...cohortStore.get().extraction!, done, total: todo.length, etaSeconds: (elapsed / done) * (todo.length - done) } });
+    job.progress(done, todo.length);
+  };
+  const ticFirst = new Set(forFeatures.filter(needsTic).map((p) => p.id));
   let cancelled = false;
+  const pool = forFeatures.length ? createBrowserExtractionPool(Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4))) : null;
   try {
-    await pool.extractCohort(cases, params, {
-      signal,
-      onCaseDone: (r, done, total) => {
-        const failures = [...cohortStore.get().extraction!.failures];
-        if (r.error) failures.push({ id: r.id, message: r.error });
-        const rows: StoredFeatures[] = [];
-        for (const m of r.masks) {
-          if (m.error) failures.push({ id: r.id, message: `${m.name === 'reader1' ? 'reader 1' : 'reader 2'}: ${m.error}` });
-          if (m.result && (m.name === 'reader1' || m.name === 'reader2')) {
-            rows.push({ patientId: r.id, reader: m.name, params: PARAMS_NAME, phase: cohort.phase, row: { id: r.id, diagnostics: m.result.diagnostics, features: m.result.features } });
+    const cases: CohortCase[] = forFeatures.map((p) => ({ id: p.id, load: () => loadCase(cohort, p, ticFirst.has(p.id), (m) => fail(p.id, m)) }));
+    if (pool) {
+      await pool.extractCohort(cases, params!, {
+        signal,
+        onCaseDone: (r) => {
+          if (r.error) fail(r.id, r.error);
+          const rows: StoredFeatures[] = [];
+          for (const m of r.masks) {
+            if (m.error) fail(r.id, `${m.name === 'reader1' ? 'reader 1' : 'reader 2'}: ${m.error}`);
+            if (m.result && (m.name === 'reader1' || m.name === 'reader2')) {
+              rows.push({ patientId: r.id, reader: m.name, params: PARAMS_NAME, phase: cohort.phase, row: { id: r.id, diagnostics: m.result.diagnostics, features: m.result.features } });
+            }
           }
-        }
-        void Promise.all(rows.map((f) => store.putFeatures(f))).catch((e) => report(e));
-        const features = { ...cohortStore.get().features };
-        for (const f of rows) features[f.patientId] = { ...features[f.patientId], [f.reader]: f.row };
-        const elapsed = (Date.now() - startedAt) / 1000;
-        cohortStore.set({ features, extraction: { ...progress, done, total, failures, etaSeconds: (elapsed / done) * (total - done) } });
-        job.progress(done, total);
-      },
-    });
+          void Promise.all(rows.map((f) => store.putFeatures(f))).catch((e) => report(e));
+          const features = { ...cohortStore.get().features };
+          for (const f of rows) features[f.patientId] = { ...features[f.patientId], [f.reader]: f.row };
+          cohortStore.set({ features });
+          tick();
+        },
+      });
+    }
+    // patients whose features exist: the TIC alone, one after the other
+    for (const p of ticOnly) {
+      if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
+      const failure = await measureTicOnly(cohort, p);
+      if (failure) fail(p.id, failure);
+      tick();
+    }
   } catch (e) {
     if (signal.aborted) cancelled = true;
     else report(e);
   } finally {
-    pool.close();
+    pool?.close();
     job.finish();
     abort = null;
+    await cohortSaves;
     await store.saveJob(null);
     const ex = cohortStore.get().extraction!;
     cohortStore.set({ extraction: { ...ex, running: false } });
@@ -427,6 +580,7 @@ export function exportAllDeidentified(): void {
 
 /** Everything in the workspace, as the workspace file holds it. */
 export async function currentWorkspace(): Promise<Workspace> {
+  await cohortSaves;
   const [cohort, features, models, activeModelId] = await Promise.all([store.loadCohort(), store.loadFeatures(), store.loadModels(), store.loadActiveModelId()]);
   const order = new Map((cohort?.patients ?? []).map((p, i) => [p.id, i]));
   features.sort((a, b) => (order.get(a.patientId) ?? 1e9) - (order.get(b.patientId) ?? 1e9) || a.patientId.localeCompare(b.patientId) || a.reader.localeCompare(b.reader));
