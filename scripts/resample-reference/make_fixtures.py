@@ -52,12 +52,12 @@ def rel(path):
     return os.path.relpath(path, repo)
 
 
-def write_float_crop(image_path, lo, hi, scale, out_path):
-    """A float32 image: the short image times `scale`, on the index box [lo, hi] (inclusive)."""
+def write_crop(image_path, lo, hi, nrrd_type, convert, out_path):
+    """convert(short image as float64) as `nrrd_type` on the index box [lo, hi] (inclusive), origin moved there."""
     fields, arr = read_nrrd(image_path)
     g = itk_geometry(image_path, lo)
-    crop = (arr[lo[2]:hi[2] + 1, lo[1]:hi[1] + 1, lo[0]:hi[0] + 1].astype(np.float64) * scale).astype('<f4')
-    header = ['NRRD0004', 'type: float', 'dimension: 3', 'space: left-posterior-superior',
+    crop = convert(arr[lo[2]:hi[2] + 1, lo[1]:hi[1] + 1, lo[0]:hi[0] + 1].astype(np.float64)).astype(DTYPES[nrrd_type])
+    header = ['NRRD0004', 'type: ' + nrrd_type, 'dimension: 3', 'space: left-posterior-superior',
               'sizes: ' + ' '.join(str(hi[a] - lo[a] + 1) for a in range(3)),
               'space directions: ' + fields['space directions'], 'kinds: domain domain domain',
               'endian: little', 'encoding: gzip',
@@ -117,13 +117,21 @@ manifest = {'generator': 'scripts/resample-reference/make_fixtures.py',
             'note': 'paths are relative to the repository root; "../shared" is /work/shared',
             'inputs': {}, 'cases': []}
 
-# a float32 image to exercise the float output path: breast1 / 3 on a crop around the ROI
-# (its geometry differs from the mask's: the grid still comes from the mask)
+# Two inputs made from breast1 on a crop around the ROI (their geometry differs from the mask's:
+# the grid still comes from the mask, and part of it falls outside the crop: default value 0):
+# float32 to exercise the float output path, and short with negative values, where truncation
+# toward zero (static_cast) and floor differ.
+breast1 = os.path.join(data_dir, 'breast1_image.nrrd')
 float_input = os.path.join(out_dir, 'input_breast1_image_float32_crop.nrrd')
-write_float_crop(os.path.join(data_dir, 'breast1_image.nrrd'), (10, 50, 0), (40, 90, 20), 1.0 / 3.0, float_input)
+write_crop(breast1, (10, 50, 0), (40, 90, 20), 'float', lambda a: a * (1.0 / 3.0), float_input)
 manifest['inputs']['breast1_float32_crop'] = {
     'file': rel(float_input),
     'note': 'float32(breast1_image.nrrd * (1/3)) on the index box x 10-40, y 50-90, z 0-20 (origin moved to voxel (10, 50, 0))'}
+shifted_input = os.path.join(out_dir, 'input_breast1_image_int16_minus60_crop.nrrd')
+write_crop(breast1, (10, 50, 0), (40, 90, 20), 'short', lambda a: a - 60, shifted_input)
+manifest['inputs']['breast1_int16_minus60_crop'] = {
+    'file': rel(shifted_input),
+    'note': 'breast1_image.nrrd - 60 (short; values -28..133, about half negative) on the index box x 10-40, y 50-90, z 0-20'}
 
 cases = [('breast1', 'breast1_image.nrrd', 'breast1_label.nrrd'),
          ('brain1', 'brain1_image.nrrd', 'brain1_label.nrrd')]
@@ -143,13 +151,14 @@ for name, image, label in cases:
             'maskOutput': rel(mask_out), 'maskCommand': resample(mask_path, 'nearest', grid, mask_out)})
         print(case_id, grid['size'])
 
-grid = pyradiomics_grid(os.path.join(data_dir, 'breast1_label.nrrd'), [2, 2, 2])
-out = os.path.join(out_dir, 'breast1_float32_2mm_image_linear.nrrd')
-manifest['cases'].append({
-    'id': 'breast1_float32_2mm', 'image': rel(float_input), 'mask': rel(os.path.join(data_dir, 'breast1_label.nrrd')),
-    'label': 1, 'settings': {'resampledPixelSpacing': [2, 2, 2], 'interpolator': 'sitkLinear', 'padDistance': 5},
-    'grid': grid, 'imageOutput': rel(out), 'imageCommand': resample(float_input, 'linear', grid, out)})
-print('breast1_float32_2mm', grid['size'])
+for case_id, inp, sp in (('breast1_float32_2mm', float_input, 2), ('breast1_int16_minus60_3mm', shifted_input, 3)):
+    grid = pyradiomics_grid(os.path.join(data_dir, 'breast1_label.nrrd'), [sp, sp, sp])
+    out = os.path.join(out_dir, f'{case_id}_image_linear.nrrd')
+    manifest['cases'].append({
+        'id': case_id, 'image': rel(inp), 'mask': rel(os.path.join(data_dir, 'breast1_label.nrrd')), 'label': 1,
+        'settings': {'resampledPixelSpacing': [sp, sp, sp], 'interpolator': 'sitkLinear', 'padDistance': 5},
+        'grid': grid, 'imageOutput': rel(out), 'imageCommand': resample(inp, 'linear', grid, out)})
+    print(case_id, grid['size'])
 
 json.dump(manifest, open(os.path.join(out_dir, 'manifest.json'), 'w'), indent=1)
 print('wrote', out_dir)
