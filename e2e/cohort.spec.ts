@@ -110,7 +110,8 @@ test('demo cohort -> extract -> train -> test patient: probability, nomogram, pl
     const clinical = await save(page, 'export-clinical', dir, 'clinical.csv');
     const cliModelPath = join(dir, 'cli-MODEL.json');
     const t2 = Date.now();
-    her2('fit', '--features', features, '--reader2', reader2, '--clinical', clinical, '--out', cliModelPath);
+    // the browser's model records the cohort's phase (2) and that it is the synthetic demo
+    her2('fit', '--features', features, '--reader2', reader2, '--clinical', clinical, '--phase', '2', '--synthetic', '--out', cliModelPath);
     const cliSeconds = (Date.now() - t2) / 1000;
     const browserModel = JSON.parse(readFileSync(modelPath, 'utf8'));
     const cliModel = JSON.parse(readFileSync(cliModelPath, 'utf8'));
@@ -152,6 +153,9 @@ test('demo cohort -> extract -> train -> test patient: probability, nomogram, pl
     const value = (await prob.getAttribute('data-value'))!;
     expect(Number(value)).toBeGreaterThanOrEqual(0);
     expect(Number(value)).toBeLessThanOrEqual(1);
+    // a model trained on the demo cohort says so, and its extraction record matched the patient's
+    await expect(page.getByTestId('panel-nomogram').getByTestId('provenance-synthetic')).toBeVisible();
+    await expect(page.getByTestId('nomogram-warning')).toHaveCount(0);
     for (const t of ['nomogram-chart', 'plot-roc', 'plot-calibration', 'plot-dca']) await expect(page.getByTestId(t)).toHaveAttribute('data-rendered', '1', { timeout: 60_000 });
     for (const [plot, format] of [['plot-roc', 'svg'], ['nomogram-chart', 'png']]) {
       const [img] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`${plot}-${format}`).click()]);
