@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pyDict } from '../../workers/radiomics/diagnostics.ts';
+import { configurationEntries, parseParams } from '../../workers/radiomics/settings.ts';
 import type { ModelJson } from '../../workers/stats/model-json.ts';
 import { modelWorkerApi } from '../../workers/stats/model-worker-api.ts';
 import { calibrationFigure, dcaFigure, lassoCvFigure, nomogramFigure, rocFigure } from './figures.ts';
@@ -21,6 +23,9 @@ describe('nomogram figure', () => {
   for (const p of sc.predictors) if (p.kind === 'factor') clinical[p.name] = p.levels[p.levels.length - 1].level;
   for (const v of model.models.clinical.variables) if (!(v in clinical)) clinical[v] = model.variables[v]?.levels?.[0] ?? 1;
   const features = Object.fromEntries(Object.keys(model.radscore.coefficients).map((f) => [f, model.radscore.center[f]]));
+  // extracted as the app's Features tab does: the study's parameter file, phase 2
+  const params = parseParams(readFileSync(join(process.cwd(), 'public/params/her2-dce-paper.yaml'), 'utf8'));
+  const extraction = { diagnostics: { settings: pyDict(configurationEntries(params)), imageTypes: pyDict(params.imageTypes.map((t) => [t.name, Object.fromEntries(t.given)])) }, phase: 2 };
 
   it("puts each axis's ticks at its points and the probability ticks at their total points", () => {
     const f = nomogramFigure(model, null, 0);
@@ -37,7 +42,8 @@ describe('nomogram figure', () => {
   });
 
   it("marks the patient at the points the model worker gives", () => {
-    const s = modelWorkerApi.score(model, features, clinical, 'test patient');
+    const s = modelWorkerApi.score(model, features, clinical, 'test patient', extraction);
+    expect(s.warnings).toEqual([]);
     const f = nomogramFigure(model, { values: { ...clinical, radscore: s.radscore }, points: s.points, totalPoints: s.total_points, probability: s.probability_nomogram });
     const marks = traces(f).filter((t) => t.marker?.symbol === 'triangle-down');
     expect(marks.length).toBe(sc.predictors.length + 2);

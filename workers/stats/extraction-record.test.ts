@@ -57,6 +57,18 @@ describe('parsePythonLiteral', () => {
   });
 });
 
+describe('the embedded demo model (public/demo/model.json)', () => {
+  it("records the study's parameter file and phase 2, so the Features tab's default extraction scores with it", () => {
+    const demo = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../public/demo/model.json'), 'utf8'));
+    const params = paperParams();
+    const tab = patientExtraction({ settings: pyDict(configurationEntries(params)), imageTypes: pyDict(params.imageTypes.map((t) => [t.name, Object.fromEntries(t.given)])) }, 2);
+    expect(checkExtraction(demo.provenance.extraction, tab, "patient 'P'", refuse)).toBe(null);
+    expect(demo.provenance.extraction.settings_hash).toBe(settingsHash(tab.settings, tab.image_types));
+    expect(demo.provenance.extraction.phase).toBe(2);
+    expect(demo.provenance.synthetic).toBe(true);
+  });
+});
+
 describe('extraction record and check', () => {
   const cells = pyradiomicsCells();
   const brain1 = cells.get('brain1')!;
