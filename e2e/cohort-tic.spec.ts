@@ -5,18 +5,22 @@
  * - the cohort's choice of TIC source is kept across a reload, and the exported clinical CSV
  *   uses the chosen type and says which in its tic_measured column;
  * - a workspace whose patients have features but no measured TIC: "Extract" measures the TIC
- *   only (no patient is extracted again) and every patient gets it.
+ *   only (no patient is extracted again) and every patient gets it;
+ * - imported studies (two patients' DICOM folders and masks): the measured TIC equals
+ *   `her2 cohort --out-tic` on the same folders (type and change).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { demoCohortRows, demoSpec } from '../workers/cohort/demo-cohort.ts';
+import { demoCohortRows, demoSpec, demoStudyBundle } from '../workers/cohort/demo-cohort.ts';
 import { parseWorkspace, serializeWorkspace } from '../workers/cohort/workspace.ts';
 import { parseCsv } from '../workers/io/csv.ts';
 import { expect, openApp, test } from './helpers.ts';
 
 const EXTRACTION_TIMEOUT = 600_000;
+const HER2 = join(process.cwd(), 'bin', 'her2.mjs');
 
 async function openCohortTab(page: Page): Promise<void> {
   await page.getByTestId('tab-cohort').click();
@@ -123,6 +127,59 @@ test('demo cohort: every patient gets its measured TIC, the type the generator i
     const again = await ticCells(page);
     for (const [id, c] of Object.entries(again)) expect([id, c.measured, c.source]).toEqual([id, intended.get(id), 'measured']);
     console.log(`cohort TIC e2e: 30 demo patients extracted with their TIC in ${seconds.toFixed(1)} s; measured type = generated type for 30 of 30`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('imported studies: the measured TIC equals her2 cohort --out-tic on the same folders', async ({ page }) => {
+  test.setTimeout(300_000);
+  const spec = demoSpec('subset');
+  // a washout and a persistent lesion
+  const rows = [3, 1].map((t) => demoCohortRows(spec).find((r) => r.tic === t)!);
+  const dir = mkdtempSync(join(tmpdir(), 'her2-e2e-tic-imported-'));
+  try {
+    const cohortDir = join(dir, 'cohort');
+    for (const row of rows) {
+      const bundle = demoStudyBundle(spec, row.index);
+      for (const f of bundle.files.filter((x) => x.name.includes('/phase-'))) {
+        mkdirSync(dirname(join(cohortDir, f.name)), { recursive: true });
+        writeFileSync(join(cohortDir, f.name), new Uint8Array(f.bytes));
+      }
+      writeFileSync(join(cohortDir, row.id, 'mask.nrrd'), new Uint8Array(bundle.maskNrrd));
+    }
+    await openApp(page);
+    for (const [n, row] of rows.entries()) {
+      await page.getByTestId('dicom-folder-input').setInputFiles(join(cohortDir, row.id));
+      await expect(page.getByTestId('series-item')).toHaveCount(n + 1, { timeout: 120_000 });
+      await page.getByTestId('series-item').nth(n).click();
+      await page.getByTestId('tab-lesion').click();
+      await expect.poll(() => page.evaluate(() => (window as unknown as { __her2roi: { state(): { seriesKey: string | null } } }).__her2roi.state().seriesKey)).not.toBeNull();
+      await page.getByTestId('mask-input').setInputFiles(join(cohortDir, row.id, 'mask.nrrd'));
+      await expect(page.getByTestId('roi-voxel-count')).not.toHaveText('0', { timeout: 60_000 });
+    }
+    await openCohortTab(page);
+    await page.getByTestId('add-open-studies').click();
+    await expect(page.getByTestId('cohort-patient')).toHaveCount(2);
+    await page.getByTestId('extract-cohort').click();
+    await expect(page.getByTestId('cohort-progress')).toHaveAttribute('data-running', '0', { timeout: 240_000 });
+    await expect(page.getByTestId('cohort-error')).toHaveCount(0);
+
+    const cliCsv = join(dir, 'tic.csv');
+    execFileSync(process.execPath, [HER2, 'cohort', '--dir', cohortDir, '--out-tic', cliCsv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const cli = parseCsv(readFileSync(cliCsv, 'utf8')).slice(1);
+    expect(cli.map((r) => r[0]).sort()).toEqual(rows.map((r) => r.id).sort());
+    for (const row of rows) {
+      const cell = page.locator(`[data-testid="cohort-patient"][data-id="${row.id}"]`).getByTestId('cohort-tic');
+      const c = cli.find((r) => r[0] === row.id)!;
+      expect(c[1]).toBe(String(row.tic));
+      await expect(cell).toHaveAttribute('data-tic-measured', c[1]);
+      // the same change: the CLI writes 100 x change in its shortest exact form
+      const change = Number(await cell.getAttribute('data-tic-change'));
+      expect(String(100 * change)).toBe(c[2]);
+      // no clinical CSV: the measured type is the one used
+      await expect(cell).toHaveAttribute('data-tic-source', 'measured');
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -125,6 +125,7 @@ function TicCell({ id, t }: { id: string; t: ResolvedTic }) {
     <td
       data-testid="cohort-tic"
       data-tic-measured={measured ?? ''}
+      data-tic-change={t.measured ? String(t.measured.change) : ''}
       data-tic-clinical={t.clinical ?? ''}
       data-tic-used={t.source ? t.value : ''}
       data-tic-source={t.source ?? ''}
