@@ -56,9 +56,11 @@ const OPTIONS: Record<string, [number, string][]> = {
 function ClinicalForm({ patient, needed }: { patient: CurrentPatient; needed: string[] }) {
   const [draft, setDraft] = useState<Record<string, string>>({});
   const tic = useStore(patientInputStore, (s) => s.tic[patient.seriesKey]);
+  // The radiologist should not have to type the TIC: with none given, it is measured from
+  // the ROI and used (shown as such; a value typed here overrides it).
   useEffect(() => {
-    if (tic?.result && needed.includes('tic') && !Number.isFinite(patient.clinical.tic)) setDraft((d) => ({ ...d, tic: String(tic.result!.type) }));
-  }, [tic?.result, needed, patient.clinical.tic]);
+    if (needed.includes('tic') && !Number.isFinite(patient.clinical.tic) && !tic) void computeTicFor(patient.seriesKey);
+  }, [needed, patient.clinical.tic, patient.seriesKey, tic]);
   const save = () => {
     const values: Record<string, number> = {};
     for (const v of needed) {
@@ -98,9 +100,11 @@ function ClinicalForm({ patient, needed }: { patient: CurrentPatient; needed: st
         )}
       </div>
       {tic?.error && <p className="error">TIC: {tic.error}</p>}
+      {tic?.running && <p className="hint">Measuring the TIC from the ROI...</p>}
       {tic?.result && (
-        <p className="hint">
+        <p className="hint" data-testid="nomogram-tic-measured" data-type={tic.result.type}>
           TIC from the ROI: type {['', 'I', 'II', 'III'][tic.result.type]} ({tic.result.typeName}, change {(tic.result.change * 100).toFixed(1)} %)
+          {patient.ticSource === 'measured' ? ', used' : patient.ticSource === 'typed' ? '; the typed value is used' : ''}
         </p>
       )}
     </div>
@@ -162,6 +166,13 @@ function ExtractNow({ patient }: { patient: CurrentPatient }) {
   );
 }
 
+const TIC_SOURCE: Record<string, string> = {
+  measured: ' (measured from the ROI)',
+  typed: ' (typed)',
+  'cohort-measured': " (cohort's measured)",
+  'cohort-csv': ' (clinical CSV)',
+};
+
 function ScoreView({ model, patient, score }: { model: ModelJson; patient: CurrentPatient; score: PatientScore }) {
   const cutoff = model.models.nomogram.metrics.train.cutoff;
   const p = score.probability_nomogram;
@@ -177,7 +188,7 @@ function ScoreView({ model, patient, score }: { model: ModelJson; patient: Curre
       </div>
       <div className="hint">
         Rad-score <span data-testid="nomogram-radscore" data-value={String(score.radscore)}>{score.radscore.toFixed(4)}</span>
-        {Number.isFinite(tic) ? ` · TIC type ${['', 'I', 'II', 'III'][tic] ?? tic}` : ''} · total points {score.total_points.toFixed(1)} · radiomics model {f3(score.probability_radiomics)} · clinical model {f3(score.probability_clinical)}
+        {Number.isFinite(tic) ? ` · TIC type ${['', 'I', 'II', 'III'][tic] ?? tic}${TIC_SOURCE[patient.ticSource ?? ''] ?? ''}` : ''} · total points {score.total_points.toFixed(1)} · radiomics model {f3(score.probability_radiomics)} · clinical model {f3(score.probability_clinical)}
       </div>
     </div>
   );

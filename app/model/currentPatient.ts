@@ -10,7 +10,7 @@
  * Nothing is guessed: a value the model needs and the patient lacks is asked for.
  */
 import * as Comlink from 'comlink';
-import type { CohortPatient } from '../../workers/cohort/cohort.ts';
+import { clinicalValuesOf, resolveTic, type CohortPatient } from '../../workers/cohort/cohort.ts';
 import type { TicResult } from '../../workers/dce/tic.ts';
 import type { TicWorkerApi } from '../../workers/dce/tic.worker.ts';
 import type { FeatureRow } from '../../workers/io/features-csv.ts';
@@ -21,7 +21,7 @@ import { loadPatientEntry, putPatientEntry } from '../cohort/db.ts';
 import { getPhaseTimes, getPhaseVolumes } from '../import/studyService.ts';
 import { appStore } from '../store/appStore.ts';
 import { createStore, useStore } from '../store/createStore.ts';
-import { getRoiMask } from '../viewer/roi.ts';
+import { getLesionMask } from '../viewer/roi.ts';
 import { patientFeaturesStore } from './patientFeatures.ts';
 
 export interface CurrentPatient {
@@ -35,9 +35,14 @@ export interface CurrentPatient {
   cohortPatient: CohortPatient | null;
   /** `extraction`: what they were extracted with (diagnostics cells; the phase when known), checked against the model's */
   features: { values: Record<string, number>; source: string; extraction: ScoreExtraction } | null;
-  /** clinical values by variable (cohort's, else typed) */
+  /** clinical values by variable (cohort's, else typed; the TIC may be measured) */
   clinical: Record<string, number>;
   clinicalSource: 'cohort' | 'typed';
+  /**
+   * where the TIC in `clinical` comes from: the cohort's choice ('cohort-measured' or the
+   * CSV's 'cohort-csv'), typed here, or measured here from the ROI; null when there is none
+   */
+  ticSource: 'cohort-measured' | 'cohort-csv' | 'typed' | 'measured' | null;
 }
 
 interface TypedState {
@@ -66,11 +71,12 @@ export async function setTypedClinical(uid: string, values: Record<string, numbe
 
 let ticWorker: Comlink.Remote<TicWorkerApi> | null = null;
 
-/** The lesion's time-intensity curve and TIC type from the study's phases and reader 1's ROI (TIC worker). */
+/** The lesion's time-intensity curve and TIC type from the study's phases and reader 1's largest lesion (TIC worker). */
 export async function computeTicFor(seriesKey: string): Promise<void> {
   patientInputStore.set((s) => ({ tic: { ...s.tic, [seriesKey]: { running: true } } }));
   try {
-    const mask = getRoiMask(seriesKey, 1);
+    // reader 1's largest lesion, the one the features describe
+    const mask = getLesionMask(seriesKey, 1, 'largest');
     if (!mask) throw new Error('no ROI on this study: draw or import the lesion first');
     const volumes = await getPhaseVolumes(seriesKey);
     const times = getPhaseTimes(seriesKey);
@@ -105,6 +111,7 @@ export function useCurrentPatient(): CurrentPatient | null {
   const cohortFeatures = useStore(cohortStore, (s) => s.features);
   const published = useStore(patientFeaturesStore, (s) => s.bySeries);
   const typed = useStore(patientInputStore, (s) => s.typed);
+  const tic = useStore(patientInputStore, (s) => s.tic);
   if (!selected) return null;
   const entry = series.find((s) => s.key === selected);
   const study = entry && studies.find((st) => st.key === entry.studyKey);
@@ -116,7 +123,23 @@ export function useCurrentPatient(): CurrentPatient | null {
   if (cf) features = { values: cf.features, source: 'cohort extraction (reader 1)', extraction: extractionOf(cf, cohort!.phase) };
   else if (published[selected]) features = { values: published[selected].row.features, source: published[selected].source, extraction: extractionOf(published[selected].row, published[selected].phase ?? null) };
   const typedValues = typed[study.studyInstanceUID] ?? {};
-  const fromCohort = cp?.clinical ? finite(cp.clinical.values) : null;
+  // a cohort patient's values as training uses them (its TIC from the cohort's source choice)
+  const cohortValues = cohort && cp ? clinicalValuesOf(cohort, cp) : null;
+  const fromCohort = cohortValues ? finite(cohortValues) : null;
+  // the TIC measured here from the ROI stands in for a TIC nobody gave
+  const measuredTic = tic[selected]?.result?.type;
+  const base: Record<string, number> = measuredTic ? { tic: measuredTic } : {};
+  const clinical = fromCohort ? { ...base, ...typedValues, ...fromCohort } : { ...base, ...typedValues };
+  const cohortTic = fromCohort && Number.isFinite(fromCohort.tic) ? resolveTic(cohort!, cp!).source : null;
+  const ticSource: CurrentPatient['ticSource'] = cohortTic
+    ? cohortTic === 'measured'
+      ? 'cohort-measured'
+      : 'cohort-csv'
+    : Number.isFinite(typedValues.tic)
+      ? 'typed'
+      : measuredTic
+        ? 'measured'
+        : null;
   return {
     seriesKey: selected,
     studyInstanceUID: study.studyInstanceUID,
@@ -127,7 +150,8 @@ export function useCurrentPatient(): CurrentPatient | null {
     demo: study.demo,
     cohortPatient: cp,
     features,
-    clinical: fromCohort ? { ...typedValues, ...fromCohort } : typedValues,
+    clinical,
     clinicalSource: fromCohort ? 'cohort' : 'typed',
+    ticSource,
   };
 }
