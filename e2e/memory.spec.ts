@@ -23,8 +23,9 @@ async function open(page: Page): Promise<void> {
   await expect(page.getByTestId('viewport-axial')).toBeVisible();
 }
 
-async function showSeries(page: Page, n: number): Promise<void> {
-  const item = page.getByTestId('series-item').nth(n);
+/** Shows the DCE series of patient `id` (the list's order is not kept across reloads). */
+async function showSeries(page: Page, id: string): Promise<void> {
+  const item = page.getByTestId('study').filter({ hasText: `DEMO^${id}` }).getByTestId('series-item');
   await item.click();
   const key = await item.getAttribute('data-series-key');
   await expect.poll(() => roiState(page).then((s) => s.seriesKey)).toBe(key);
@@ -57,7 +58,7 @@ test('a study not on screen is released beyond the memory budget and comes back 
     await page.getByTestId('dicom-folder-input').setInputFiles(join(dir, row.id));
     await expect(page.getByTestId('series-item')).toHaveCount(n + 1, { timeout: 120_000 });
   }
-  await showSeries(page, 0);
+  await showSeries(page, rows[0].id);
   await page.getByTestId('tab-lesion').click();
   await page.getByTestId('mask-input').setInputFiles(join(dir, 'mask-a.nrrd'));
   await expect(page.getByTestId('roi-voxel-count')).not.toHaveText('0', { timeout: 60_000 });
@@ -73,7 +74,7 @@ test('a study not on screen is released beyond the memory budget and comes back 
   await page.mouse.down();
   await page.waitForTimeout(400);
   await page.mouse.up();
-  await showSeries(page, 1); // at once: well within the autosave's 800 ms
+  await showSeries(page, rows[1].id); // at once: well within the autosave's 800 ms
 
   // study A is released: only B's seven phases are registered
   await expect.poll(() => registered(page), { timeout: 30_000 }).toBe(7);
@@ -81,14 +82,14 @@ test('a study not on screen is released beyond the memory budget and comes back 
   // the edit made just before the switch was saved for study A (not for B): a reload brings it back
   await page.reload();
   await expect(page.getByTestId('series-item')).toHaveCount(2, { timeout: 60_000 });
-  await showSeries(page, 0);
+  await showSeries(page, rows[0].id);
   await expect.poll(() => roiCount(page), { timeout: 30_000 }).toBeGreaterThan(imported);
   const edited = await roiCount(page);
 
   // B, then A again: A is released, decoded again with the same voxel values, and keeps its ROI
-  await showSeries(page, 1);
+  await showSeries(page, rows[1].id);
   await expect.poll(() => registered(page), { timeout: 30_000 }).toBe(7);
-  await showSeries(page, 0);
+  await showSeries(page, rows[0].id);
   await expect.poll(() => roiCount(page), { timeout: 30_000 }).toBe(edited);
   await page.getByTestId('phase-slider').fill('3');
   await expect(page.getByTestId('phase-slider')).toHaveValue('3');

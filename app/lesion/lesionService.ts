@@ -482,10 +482,18 @@ export async function exportRois(format: ExportFormat, phase = 0): Promise<{ nam
 
 // ---- autosave ---------------------------------------------------------------------
 
-function currentSaveTarget(): { seriesKey: string; lesions: LesionInfo[] } | null {
+interface SaveTarget {
+  seriesKey: string;
+  lesions: LesionInfo[];
+}
+
+function currentSaveTarget(): SaveTarget | null {
   const { seriesKey, lesions } = lesionStore.get();
   return seriesKey ? { seriesKey, lesions } : null;
 }
+
+/** Each series' lesion list as last shown, to save an edit that lands after a switch of series. */
+const lesionsBySeries = new Map<string, LesionInfo[]>();
 
 let saveTimer: ReturnType<typeof setTimeout> | null = null;
 let editSerial = 0;
@@ -500,9 +508,9 @@ function markEdited(): void {
  * Saves 800 ms after the last edit. The series and its lesion list are taken now: the user
  * may have switched to another series by the time the save runs.
  */
-function scheduleSave(): void {
-  const { seriesKey, lesions } = lesionStore.get();
-  if (!seriesKey) return;
+function scheduleSave(target: SaveTarget | null = currentSaveTarget()): void {
+  if (!target) return;
+  const { seriesKey, lesions } = target;
   if (saveTimer && pendingSave && pendingSave.seriesKey !== seriesKey) void saveNow(pendingSave); // the other series' edits first
   if (saveTimer) clearTimeout(saveTimer);
   pendingSave = { seriesKey, lesions };
@@ -518,10 +526,10 @@ function scheduleSave(): void {
   }, 800);
 }
 
-let pendingSave: { seriesKey: string; lesions: LesionInfo[] } | null = null;
+let pendingSave: SaveTarget | null = null;
 
 /** Saves every reader's label map of a series (by default the one on screen). */
-export async function saveNow(target: { seriesKey: string; lesions: LesionInfo[] } | null = currentSaveTarget()): Promise<void> {
+export async function saveNow(target: SaveTarget | null = currentSaveTarget()): Promise<void> {
   if (!target) return;
   const { seriesKey, lesions } = target;
   const entry = getSeries(seriesKey);
@@ -601,12 +609,23 @@ export function startLesionService(): void {
       if (lesionStore.get().seriesKey !== seriesKey || !hasRoi(seriesKey, lesionStore.get().reader)) void attach(seriesKey);
     }
   });
+  lesionStore.subscribe(() => {
+    const { seriesKey, lesions } = lesionStore.get();
+    if (seriesKey) lesionsBySeries.set(seriesKey, lesions);
+  });
   onRoiChange((key, reader) => {
     if (key === lesionStore.get().seriesKey) {
       dirty.add(reader);
       markEdited();
       applyAppearance();
       scheduleRefresh();
+      // saved from here, not only after the statistics: if the user switches series before
+      // they are refreshed, the refresh gives up, and the edit must still be saved for its series
+      scheduleSave();
+    } else if (lesionsBySeries.has(key)) {
+      // an edit that reached us after the user switched to another series (edits are told
+      // 100 ms late): saved for its own series, with that series' lesions
+      scheduleSave({ seriesKey: key, lesions: lesionsBySeries.get(key)! });
     }
   });
   // Phases decoded in the background: the statistics gain their columns.
