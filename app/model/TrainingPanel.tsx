@@ -11,6 +11,7 @@ import type { ModelJson } from '../../workers/stats/model-json.ts';
 import { initCohort } from '../cohort/cohortService.ts';
 import { useStore } from '../store/createStore.ts';
 import { f3, fp, lassoCvFigure, lassoPathFigure, levelLabel, MODEL_TITLES, radscoreViolinFigure } from './figures.ts';
+import { changedSettings, FitSettings, type FitOverrides } from './FitSettings.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
 import { exportActiveModel, exportTrainingData, initModels, modelStore, trainModel } from './modelService.ts';
 import { PlotlyChart } from './PlotlyChart.tsx';
@@ -281,9 +282,10 @@ export default function TrainingPanel() {
   }, []);
   const { active, training, error, lastTraining, activeId, models } = useStore(modelStore, (s) => s);
   const [wide, setWide] = useState(false);
-  const [rule, setRule] = useState<'min' | '1se'>('min');
+  const [settings, setSettings] = useState<FitOverrides>({});
+  const rule = settings.lasso_lambda ?? 'min';
   const activeModel = models.find((x) => x.id === activeId);
-  const train = () => void trainModel(rule === 'min' ? null : { lasso_lambda: rule });
+  const train = () => void trainModel(changedSettings(settings));
   return (
     <div className={`model-panel${wide ? ' wide' : ''}`}>
       <button className="small wide-toggle" onClick={() => setWide(!wide)}>
@@ -295,13 +297,14 @@ export default function TrainingPanel() {
         </button>
         <label>
           lambda{' '}
-          <select value={rule} onChange={(e) => setRule(e.target.value as 'min' | '1se')}>
+          <select value={rule} onChange={(e) => setSettings({ ...settings, lasso_lambda: e.target.value as 'min' | '1se' })} data-testid="fit-lasso_lambda">
             <option value="min">lambda.min (the study)</option>
             <option value="1se">lambda.1se</option>
           </select>
         </label>
       </div>
-      <p className="hint">The study&apos;s pipeline with its defaults (ICC &gt; 0.75, Mann-Whitney p &lt; 0.05, z-scores, LASSO 10-fold CV, logistic models), run in a worker; the same code as `her2 fit`.</p>
+      <p className="hint">The study&apos;s pipeline (by default ICC &gt; 0.75, Mann-Whitney p &lt; 0.05, z-scores, LASSO 10-fold CV, logistic models), run in a worker; the same code as `her2 fit`, whose FIT.yaml the settings below read and write.</p>
+      <FitSettings value={settings} onChange={setSettings} />
       {training?.running && (
         <div className="cohort-progress" data-testid="training-progress">
           <progress max={1} value={training.fraction} /> <span>{training.step}</span>
