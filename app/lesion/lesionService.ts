@@ -409,6 +409,7 @@ export async function importMaskFiles(files: File[]): Promise<void> {
       const result = await roiWorker().importMask(Comlink.transfer(bytes, [bytes]), file.name, geometry, {
         frameOfReferenceUID: entry.item.frameOfReferenceUID || undefined,
         sliceSopInstanceUIDs: phase0.frames.map((f) => f.sopInstanceUID),
+        target: { studyInstanceUID: entry.item.studyInstanceUID || undefined, patientId: entry.item.patientId || undefined },
       });
       for (const w of result.warnings) addRoiMessage('warning', w);
       addImported(seriesKey, result);

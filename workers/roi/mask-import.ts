@@ -55,6 +55,12 @@ export interface MaskImport {
 export interface MaskImportOptions {
   /** the image's FrameOfReferenceUID (a SEG / RTSTRUCT in another one gets a warning) */
   frameOfReferenceUID?: string;
+  /**
+   * Who the image belongs to. A SEG whose FrameOfReferenceUID and StudyInstanceUID both
+   * differ from the image's is another study's mask and is refused (its coordinates would
+   * still overlap the image, placing another patient's lesion here).
+   */
+  target?: { studyInstanceUID?: string; patientId?: string };
   /** SOPInstanceUID of each image slice: places SEG frames that carry no position */
   sliceSopInstanceUIDs?: string[];
 }
@@ -385,7 +391,34 @@ export function segGrid(bytes: Uint8Array, name: string): Geometry | null {
   return { size, spacing: [ps[1], ps[0], dz], origin, direction };
 }
 
+/**
+ * Refuses a SEG of another study: its FrameOfReferenceUID and its StudyInstanceUID both
+ * known and both different from the image's. Only one of them different (a re-registered
+ * series, a study split in two) is left to the frame-of-reference warning.
+ */
+function checkSegIdentity(bytes: Uint8Array, name: string, opts: MaskImportOptions): void {
+  const ds = parseDicomFile(name, bytes, { untilPixelData: true }).dataSet;
+  const forUID = str(ds, 'x00200052');
+  const studyUID = str(ds, 'x0020000d');
+  const targetStudy = opts.target?.studyInstanceUID;
+  if (!forUID || !studyUID || !opts.frameOfReferenceUID || !targetStudy) return;
+  if (forUID === opts.frameOfReferenceUID || studyUID === targetStudy) return;
+  const patient = str(ds, 'x00100020');
+  const targetPatient = opts.target?.patientId;
+  const patientNote = patient && targetPatient && patient !== targetPatient ? ` (patient ${patient}, not ${targetPatient})` : '';
+  throw new MaskImportError(
+    `${name} belongs to study ${studyUID} / frame of reference ${forUID}${patientNote}, not this study's ` +
+      `(study ${targetStudy} / frame of reference ${opts.frameOfReferenceUID}); it was not imported`,
+  );
+}
+
 function importSeg(bytes: Uint8Array, name: string, target: Geometry, opts: MaskImportOptions): MaskImport {
+  try {
+    checkSegIdentity(bytes, name, opts);
+  } catch (e) {
+    if (e instanceof MaskImportError) throw e;
+    throw new MaskImportError((e as Error).message.startsWith(name) ? (e as Error).message : `${name}: ${(e as Error).message}`);
+  }
   const own = segGrid(bytes, name);
   const warnings: string[] = [];
   let placement: 'exact' | 'resampled' = 'exact';

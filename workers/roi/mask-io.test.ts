@@ -166,6 +166,52 @@ describe('importMask / export round trips', () => {
     expect(back.segments[1].color!.map((c, i) => Math.abs(c - [40, 120, 230][i]) <= 1)).toEqual([true, true, true]);
   });
 
+  describe("a SEG of another study (written by our writer with other UIDs)", () => {
+    const ours = {
+      sopClassUID: '1.2.840.10008.5.1.4.1.1.4',
+      sopInstanceUIDs: Array.from({ length: grid.size[2] }, (_, k) => `1.2.826.0.1.3680043.9.7433.1.${k + 1}`),
+      seriesInstanceUID: '1.2.826.0.1.3680043.9.7433.2',
+      studyInstanceUID: '1.2.826.0.1.3680043.9.7433.3',
+      frameOfReferenceUID: '1.2.826.0.1.3680043.9.7433.4',
+      patient: { name: 'Test^Patient', id: 'P1' },
+      study: { date: '20240101', time: '101010' },
+    };
+    const opts = { frameOfReferenceUID: ours.frameOfReferenceUID, target: { studyInstanceUID: ours.studyInstanceUID, patientId: 'P1' } };
+    const segWith = (uids: { studyInstanceUID?: string; frameOfReferenceUID?: string; patientId?: string }) =>
+      labelMapToSeg(
+        labels,
+        grid,
+        { ...ours, ...uids, patient: { name: 'Other^Patient', id: uids.patientId ?? 'P1' } },
+        [{ value: 1, name: 'Lesion 1' }],
+      );
+    const otherStudy = '1.2.826.0.1.3680043.9.7433.93';
+    const otherFoR = '1.2.826.0.1.3680043.9.7433.94';
+
+    it('is refused when both its study and its frame of reference differ, naming the file and both UIDs', () => {
+      const seg = segWith({ studyInstanceUID: otherStudy, frameOfReferenceUID: otherFoR, patientId: 'P2' });
+      expect(() => importMask(seg, 'x.seg.dcm', grid, opts)).toThrow(MaskImportError);
+      expect(() => importMask(seg, 'x.seg.dcm', grid, opts)).toThrow(
+        `x.seg.dcm belongs to study ${otherStudy} / frame of reference ${otherFoR} (patient P2, not P1), not this study's`,
+      );
+    });
+
+    it('is placed by position with a warning when only its frame of reference differs, or only its study', () => {
+      for (const uids of [{ frameOfReferenceUID: otherFoR }, { studyInstanceUID: otherStudy }]) {
+        const back = importMask(segWith(uids), 'x.seg.dcm', grid, opts);
+        expect(back.segments.map((s) => [s.value, s.voxelCount])).toEqual([[1, count(1)]]);
+        if (uids.frameOfReferenceUID) expect(back.warnings.join(' ')).toMatch(/x\.seg\.dcm: the SEG is in frame of reference .*; it was placed by position/);
+        else expect(back.warnings).toEqual([]);
+      }
+    });
+
+    it("is placed with a warning when the image's study is not known (nothing to compare)", () => {
+      const seg = segWith({ studyInstanceUID: otherStudy, frameOfReferenceUID: otherFoR });
+      const back = importMask(seg, 'x.seg.dcm', grid, { frameOfReferenceUID: ours.frameOfReferenceUID });
+      expect(back.segments).toHaveLength(1);
+      expect(back.warnings.join(' ')).toMatch(/placed by position/);
+    });
+  });
+
   it('reads 3D Slicer segment names and colours from a segmentation NRRD', () => {
     const file = writeNrrd(
       { ...grid, data: labels },
