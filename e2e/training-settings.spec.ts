@@ -4,6 +4,8 @@
  * FIT.yaml holding just those, the model trained with them records them, and `her2 fit
  * --config` with that FIT.yaml on the tab's exported CSVs writes the same MODEL.json (every
  * number within 1e-9, but its date). A FIT.yaml with a bad setting is refused, naming it.
+ * The workspace (cohort, features, ROIs, models) exported, imported into a fresh browser
+ * profile and exported again gives the same bytes.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,17 +24,21 @@ async function save(page: Page, testId: string, path: string): Promise<string> {
   return path;
 }
 
+async function extractDemoCohort(page: Page): Promise<void> {
+  await page.getByTestId('tab-cohort').click();
+  await page.getByTestId('open-demo-cohort').click();
+  await expect(page.getByTestId('cohort-patient')).toHaveCount(30);
+  await page.getByTestId('extract-cohort').click();
+  await expect(page.getByTestId('cohort-progress')).toHaveAttribute('data-running', '0', { timeout: 400_000 });
+  await expect(page.locator('[data-testid="cohort-patient"][data-features="1"]')).toHaveCount(30);
+}
+
 test('settings changed in the Training tab: saved as FIT.yaml, recorded in the model, and her2 fit --config gives the same MODEL.json', async ({ page }) => {
   test.setTimeout(600_000);
   const dir = mkdtempSync(join(tmpdir(), 'her2-e2e-fit-settings-'));
   try {
     await openApp(page);
-    await page.getByTestId('tab-cohort').click();
-    await page.getByTestId('open-demo-cohort').click();
-    await expect(page.getByTestId('cohort-patient')).toHaveCount(30);
-    await page.getByTestId('extract-cohort').click();
-    await expect(page.getByTestId('cohort-progress')).toHaveAttribute('data-running', '0', { timeout: 400_000 });
-    await expect(page.locator('[data-testid="cohort-patient"][data-features="1"]')).toHaveCount(30);
+    await extractDemoCohort(page);
 
     await page.getByTestId('tab-training').click();
     const settings = page.getByTestId('fit-settings');
@@ -71,6 +77,45 @@ test('settings changed in the Training tab: saved as FIT.yaml, recorded in the m
     const diff = compareJson(withoutDate(browserModel), withoutDate(cliModel));
     console.log(`training settings: MODEL.json browser vs her2 fit --config: ${diff.numbers} numbers, ${diff.exact} identical, largest relative difference ${diff.maxRel.toExponential(2)}`);
     expect(diff.mismatches).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the workspace exported, imported into a fresh browser profile and exported again is the same file', async ({ page, browser, baseURL }) => {
+  test.setTimeout(600_000);
+  const dir = mkdtempSync(join(tmpdir(), 'her2-e2e-workspace-'));
+  try {
+    await openApp(page);
+    await extractDemoCohort(page);
+    await page.getByTestId('tab-training').click();
+    await page.getByTestId('train-model').click();
+    await expect(page.getByTestId('table-metrics')).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByTestId('training-progress')).toHaveCount(0, { timeout: 120_000 });
+    await page.getByTestId('tab-cohort').click();
+    const first = await save(page, 'export-workspace', join(dir, 'workspace-1.zip'));
+
+    const context = await browser.newContext({ baseURL });
+    const fresh = await context.newPage();
+    try {
+      await openApp(fresh);
+      await fresh.getByTestId('tab-cohort').click();
+      await fresh.getByTestId('workspace-input').setInputFiles(first);
+      await expect(fresh.getByTestId('cohort-notice')).toContainText('workspace restored', { timeout: 60_000 });
+      await expect(fresh.locator('[data-testid="cohort-patient"][data-features="1"]')).toHaveCount(30);
+      // after a reload, from the fresh profile's own IndexedDB
+      await fresh.reload();
+      await fresh.waitForFunction(() => '__her2' in window);
+      await fresh.getByTestId('tab-cohort').click();
+      await expect(fresh.locator('[data-testid="cohort-patient"][data-features="1"]')).toHaveCount(30, { timeout: 60_000 });
+      const second = await save(fresh, 'export-workspace', join(dir, 'workspace-2.zip'));
+      const a = readFileSync(first);
+      const b = readFileSync(second);
+      console.log(`workspace: ${a.length} bytes exported, ${b.length} bytes after an import into a fresh profile and a reload`);
+      expect(b.equals(a)).toBe(true);
+    } finally {
+      await context.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
