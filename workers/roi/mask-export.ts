@@ -13,6 +13,7 @@ import { str } from '../io/dicom/header.ts';
 import { parseDicomFile } from '../io/dicom/parse.ts';
 import { writeSeg, type SegSegment, type SegSource, type SegWriteOptions } from '../io/dicom/seg.ts';
 import type { PhaseInfo } from '../io/dicom/types.ts';
+import { uidFromParts } from '../io/dicom/uid.ts';
 import { writeNifti } from '../io/nifti.ts';
 import { writeNrrd } from '../io/nrrd.ts';
 import type { Geometry, Volume } from '../io/volume.ts';
@@ -86,10 +87,28 @@ export function segSourceFromDicom(header: { name: string; bytes: ArrayBuffer | 
   };
 }
 
+/** The TrackingID a SEG segment carries its label value in (read back by ./mask-import.ts). */
+export function labelTrackingId(value: number): string {
+  return `label value ${value}`;
+}
+
+/** The label value of a TrackingID written by `labelTrackingId`, or undefined. */
+export function labelFromTrackingId(id: string | undefined): number | undefined {
+  const m = /^label value (\d+)$/.exec((id ?? '').trim());
+  const v = m ? Number(m[1]) : NaN;
+  return v >= 1 && v <= 65535 ? v : undefined;
+}
+
 /**
  * Binary DICOM SEG of the given segments (value -> segment). With one segment, only the
  * voxels of its value are written (the SEG writer takes every nonzero voxel of a
  * one-segment mask).
+ *
+ * SegmentNumbers are 1..n in the given order: PS3.3 C.8.20.2.4 requires a BINARY SEG's
+ * to start at 1 and increase by 1, so lesions {1, 3} cannot be segments 1 and 3. Each
+ * segment carries its label value in its TrackingID ("label value 3"), with a TrackingUID
+ * derived from the source series and that value (the same lesion of the same series gets
+ * the same UID in every export, from either reader); the import gives the value back.
  */
 export function labelMapToSeg(
   labels: Uint8Array,
@@ -111,6 +130,7 @@ export function labelMapToSeg(
     color: s.color,
     description: s.description,
     algorithmType: 'MANUAL',
+    tracking: { id: labelTrackingId(s.value), uid: uidFromParts('her2-lesion', source.studyInstanceUID, source.seriesInstanceUID, String(s.value)) },
   }));
   return writeSeg(labelVolume(data, geometry), source, segs, {
     seriesDescription: 'Lesion ROI (HER2 workstation)',

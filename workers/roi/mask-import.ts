@@ -24,6 +24,7 @@ import { readNifti } from '../io/nifti.ts';
 import { readNrrd, type NrrdImage } from '../io/nrrd.ts';
 import type { Geometry, Mat3, Vec3, Volume, VoxelArray } from '../io/volume.ts';
 import { voxelCount } from '../io/volume.ts';
+import { labelFromTrackingId } from './mask-export.ts';
 
 export class MaskImportError extends Error {}
 
@@ -33,7 +34,11 @@ export type MaskFormat = 'nrrd' | 'nifti' | 'seg' | 'rtstruct';
 export const ALIGN_TOLERANCE = 0.01;
 
 export interface ImportedSegment {
-  /** the label value in the file (NRRD/NIfTI), the SegmentNumber (SEG) or the ROINumber (RTSTRUCT) */
+  /**
+   * the label value in the file (NRRD/NIfTI), the ROINumber (RTSTRUCT), and for a SEG the
+   * label value its segments carry in their TrackingIDs (our export: "label value 3", see
+   * ./mask-export.ts) when every segment has a distinct one, otherwise the SegmentNumber
+   */
   value: number;
   name: string;
   /** sRGB 0..255 when the file gives one */
@@ -445,11 +450,14 @@ function importSeg(bytes: Uint8Array, name: string, target: Geometry, opts: Mask
   if (opts.frameOfReferenceUID && result.frameOfReferenceUID && result.frameOfReferenceUID !== opts.frameOfReferenceUID) {
     warnings.unshift(`${name}: the SEG is in frame of reference ${result.frameOfReferenceUID}, the image in ${opts.frameOfReferenceUID}; it was placed by position`);
   }
+  // Our export numbers segments 1..n (PS3.3 C.8.20.2.4) and keeps each lesion's label value in its TrackingID.
+  const tracked = result.segments.map((s) => labelFromTrackingId(s.trackingId));
+  const useTracked = tracked.every((v) => v !== undefined) && new Set(tracked).size === tracked.length;
   const segments = result.segments.map((s, i) => {
     let count = 0;
     const mask = placedMasks[i];
     for (let v = 0; v < mask.length; v++) count += mask[v];
-    return { value: s.number, name: s.label || `Segment ${s.number}`, color: s.color, mask, voxelCount: count };
+    return { value: useTracked ? tracked[i]! : s.number, name: s.label || `Segment ${s.number}`, color: s.color, mask, voxelCount: count };
   });
   return { source: name, format: 'seg', placement, segments: segments.filter((s) => s.voxelCount > 0), warnings };
 }

@@ -166,6 +166,40 @@ describe('importMask / export round trips', () => {
     expect(back.segments[1].color!.map((c, i) => Math.abs(c - [40, 120, 230][i]) <= 1)).toEqual([true, true, true]);
   });
 
+  it('SEG of lesions {1, 3}: segments numbered 1, 2 (PS3.3 C.8.20.2.4), passes dciodvfy, imports back as labels {1, 3}', () => {
+    const gapped = ellipsoidLabels(grid, indexToPhysical(grid, 11, 9, 4), [6, 5, 7], 1);
+    ellipsoidLabels(grid, indexToPhysical(grid, 19, 15, 6), [2, 2, 4], 3, gapped);
+    const source = {
+      sopClassUID: '1.2.840.10008.5.1.4.1.1.4',
+      sopInstanceUIDs: Array.from({ length: grid.size[2] }, (_, k) => `1.2.826.0.1.3680043.9.7433.1.${k + 1}`),
+      seriesInstanceUID: '1.2.826.0.1.3680043.9.7433.2',
+      studyInstanceUID: '1.2.826.0.1.3680043.9.7433.3',
+      frameOfReferenceUID: '1.2.826.0.1.3680043.9.7433.4',
+      patient: { name: 'Test^Patient', id: 'P1' },
+      study: { date: '20240101', time: '101010' },
+    };
+    const seg = labelMapToSeg(gapped, grid, source, [
+      { value: 1, name: 'Lesion 1' },
+      { value: 3, name: 'Lesion 3' },
+    ]);
+    const path = join(dir, 'gapped-seg.dcm');
+    writeFileSync(path, seg);
+    expect(dciodvfy(path).errors).toEqual([]);
+    const read = readSeg(seg, grid);
+    expect(read.segments.map((s) => [s.number, s.trackingId])).toEqual([
+      [1, 'label value 1'],
+      [2, 'label value 3'],
+    ]);
+    const back = importMask(seg, 'gapped-seg.dcm', grid, { frameOfReferenceUID: source.frameOfReferenceUID });
+    expect(back.segments.map((s) => s.value)).toEqual([1, 3]);
+    const rebuilt = new Uint8Array(gapped.length);
+    for (const s of back.segments) for (let v = 0; v < gapped.length; v++) if (s.mask[v]) rebuilt[v] = s.value;
+    expect(rebuilt).toEqual(gapped);
+    // One lesion alone (label 3) is segment 1 and comes back as label 3.
+    const one = importMask(labelMapToSeg(gapped, grid, source, [{ value: 3, name: 'Lesion 3' }]), 'one.dcm', grid);
+    expect(one.segments.map((s) => [s.value, s.voxelCount])).toEqual([[3, gapped.reduce((a, x) => a + (x === 3 ? 1 : 0), 0)]]);
+  });
+
   describe("a SEG of another study (written by our writer with other UIDs)", () => {
     const ours = {
       sopClassUID: '1.2.840.10008.5.1.4.1.1.4',
@@ -284,7 +318,7 @@ describe('the IBSI MR T1 sample', () => {
     const back = importMask(seg, 't1-seg.dcm', image, { frameOfReferenceUID: item.frameOfReferenceUID });
     expect(back.placement).toBe('exact');
     expect(back.warnings).toEqual([]);
-    expect(back.segments.map((s) => [s.name, s.voxelCount])).toEqual([['Lesion 1', 17090]]);
+    expect(back.segments.map((s) => [s.value, s.name, s.voxelCount])).toEqual([[2, 'Lesion 1', 17090]]);
     expect(back.segments[0].mask).toEqual(mask);
     // every frame's source image is one of the phase's instances
     const text = Buffer.from(seg).toString('latin1');

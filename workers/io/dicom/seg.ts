@@ -25,7 +25,9 @@
  *     SegmentAlgorithmName is required and written for the others),
  *     SegmentedPropertyCategory/Type codes (default SCT 49755003 "Morphologically Altered
  *     Structure" / SCT 4147007 "Mass"), AnatomicRegion (optional), and
- *     RecommendedDisplayCIELabValue converted from an sRGB colour.
+ *     RecommendedDisplayCIELabValue converted from an sRGB colour, TrackingID/TrackingUID
+ *     when given. SegmentNumber is the segment's rank, 1..n (PS3.3 C.8.20.2.4: for BINARY
+ *     and FRACTIONAL it starts at 1 and increases by 1), whatever its voxel value.
  *
  * Source of an imported study: `segSourceForPhase(item, phaseIndex, getBytes) -> SegSource`
  *   builds `source` for a phase of a SeriesItem from the importer (scanDicom): one
@@ -92,6 +94,8 @@ export interface SegSegment {
   category?: CodedConcept;
   type?: CodedConcept;
   anatomicRegion?: CodedConcept;
+  /** TrackingID and TrackingUID (PS3.3 Table C.8.20-4: each requires the other), e.g. the lesion a segment is */
+  tracking?: { id: string; uid: string };
 }
 
 /** What the SEG references and inherits: the source series, its study and patient. */
@@ -305,6 +309,7 @@ export function writeSeg(mask: Volume, source: SegSource, segments: SegSegment[]
     if (s.description) item.push(el(0x00620006, 'ST', s.description));
     if ((s.algorithmType ?? 'MANUAL') !== 'MANUAL') item.push(el(0x00620009, 'LO', s.algorithmName!));
     if (s.anatomicRegion) item.push(code(0x00082218, s.anatomicRegion));
+    if (s.tracking) item.push(el(0x00620020, 'UT', s.tracking.id), el(0x00620021, 'UI', s.tracking.uid));
     return item;
   });
 
@@ -475,6 +480,8 @@ export interface SegSegmentInfo {
   type?: CodedConcept;
   /** sRGB from RecommendedDisplayCIELabValue, when present */
   color?: [number, number, number];
+  /** TrackingID, when present */
+  trackingId?: string;
 }
 
 export interface ReadSegResult {
@@ -630,6 +637,7 @@ export function readSeg(bytes: ArrayBuffer | Uint8Array, target: Geometry, sourc
         category: readCode(it, 0x00620003),
         type: readCode(it, 0x0062000f),
         color: lab.every((x) => x !== undefined) ? dicomLabToRgb(lab as [number, number, number]) : undefined,
+        trackingId: it.text('x00620020'),
       };
     })
     .filter((s) => s.number >= 1);
