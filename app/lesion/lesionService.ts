@@ -8,17 +8,22 @@ import * as Comlink from 'comlink';
 import type { Geometry, Volume } from '../../workers/io/volume.ts';
 import { geometryOf } from '../../workers/io/volume.ts';
 import { fillPolygon } from '../../workers/roi/fill-polygon.ts';
-import type { Axis } from '../../workers/roi/interpolate.ts';
+import { labelsPresent, type Axis } from '../../workers/roi/interpolate.ts';
 import type { MaskImport } from '../../workers/roi/mask-import.ts';
 import { largestLesion } from '../../workers/roi/components.ts';
+import { MAX_LESION, planImport, segmentsToExport } from './lesionNumbers.ts';
 import { phaseStatistics } from '../../workers/roi/stats.ts';
 import { loadPhase, phaseVolumeId, sourceFileBytes } from '../import/studyService.ts';
 import { appStore, getSeries } from '../store/appStore.ts';
 import { getRoiMask, hasRoi, onRoiChange, roiSegmentationId, setRoiMask, setShownRoiVoxels, showRoi, type Reader } from '../viewer/roi.ts';
 import {
   applyEdit,
+  applyEdits,
   installRoiTools,
   isDrawing,
+  keepHistoryFor,
+  labelDiff,
+  lockSegmentsBut,
   onDrawingEnd,
   onFreehandContour,
   onHistory,
@@ -28,10 +33,11 @@ import {
   setLabelmapStyle,
   setSegmentColor,
   setSegmentVisible,
+  type LabelEdit,
 } from '../viewer/roiEditing.ts';
 import { getVolume } from '../viewer/viewerService.ts';
 import { viewerStore } from '../viewer/viewerStore.ts';
-import { autosaveKey, loadRois, saveRois } from './roiAutosave.ts';
+import { autosaveKey, loadRois, savedStyle, saveRois } from './roiAutosave.ts';
 import { addRoiMessage, defaultLesion, lesionStore, type LesionInfo } from './lesionStore.ts';
 import { give, roiWorker } from './roiWorker.ts';
 
@@ -79,6 +85,8 @@ async function attach(seriesKey: string): Promise<void> {
     dirty.add(1);
     dirty.add(2);
     activeVoxels = null;
+    const style = savedStyle(saved);
+    if (style) lesionStore.set(style);
     lesionStore.set({
       seriesKey,
       reader: 1,
@@ -94,6 +102,7 @@ async function attach(seriesKey: string): Promise<void> {
   await ensureReader(seriesKey, reader);
   if (serial !== attachSerial || viewerStore.get().seriesKey !== seriesKey) return;
   await showRoi(seriesKey, reader);
+  keepHistoryFor(segId(seriesKey, reader));
   applyAppearance();
   scheduleRefresh(0);
 }
@@ -109,12 +118,29 @@ function applyAppearance(): void {
     setSegmentVisible(id, l.index, l.visible);
   }
   setActiveSegment(id, active);
+  applyEraserLocks();
+}
+
+/**
+ * The eraser erases the lesion being edited only (as Slicer's does): while it is the
+ * tool, every other lesion of the shown label map is locked (and every label present,
+ * listed or not); with any other tool nothing is locked.
+ */
+function applyEraserLocks(): void {
+  const { seriesKey, reader, lesions, active } = lesionStore.get();
+  if (!seriesKey || !hasRoi(seriesKey, reader)) return;
+  const erasing = viewerStore.get().tool === 'RoiEraser';
+  const present = readerCounts[reader].flatMap((n, v) => (v > 0 && n > 0 ? [v] : []));
+  const segments = [...new Set([...lesions.map((l) => l.index), ...present])];
+  lockSegmentsBut(segId(seriesKey, reader), erasing ? active : null, segments);
 }
 
 // ---- lesions and readers --------------------------------------------------------------
 
 export async function setReader(reader: Reader): Promise<void> {
   const { seriesKey } = lesionStore.get();
+  // the other reader's undo steps must not reach a label map no longer on screen
+  keepHistoryFor(seriesKey ? segId(seriesKey, reader) : null);
   lesionStore.set({ reader });
   if (seriesKey) await attach(seriesKey);
 }
@@ -141,9 +167,12 @@ export function updateLesion(index: number, patch: Partial<Omit<LesionInfo, 'ind
   scheduleSave();
 }
 
+/** Opacity and outline of the label maps, saved with the series' ROIs. */
 export function setRoiStyle(style: { opacity?: number; outline?: boolean }): void {
   lesionStore.set(style);
+  markEdited();
   applyAppearance();
+  scheduleSave();
 }
 
 /** Removes a lesion's voxels from the current reader (undoable). */
@@ -157,19 +186,40 @@ export function clearLesion(index: number): void {
   replaceLabels(id, labels, `Clear lesion ${index}`);
 }
 
-/** Removes a lesion from the list and its voxels from both readers. */
+/**
+ * Puts a lesion list back (undo / redo of a step that changed it), keeping the lesion
+ * being edited when it is still listed.
+ */
+function restoreLesionList(seriesKey: string, lesions: LesionInfo[], active: number): void {
+  if (lesionStore.get().seriesKey !== seriesKey) return;
+  const current = lesionStore.get().active;
+  lesionStore.set({ lesions, active: lesions.some((l) => l.index === current) ? current : active });
+  markEdited();
+  applyAppearance();
+  scheduleRefresh(0);
+  scheduleSave();
+}
+
+/** Removes a lesion from the list and its voxels from both readers: one undoable step, list included. */
 export function deleteLesion(index: number): void {
-  const { seriesKey, lesions } = lesionStore.get();
+  const { seriesKey, lesions, active } = lesionStore.get();
   if (!seriesKey || lesions.length <= 1) return;
+  const edits: LabelEdit[] = [];
   for (const r of [1, 2] as Reader[]) {
     const id = segId(seriesKey, r);
     const labels = hasRoi(seriesKey, r) ? readLabels(id) : null;
     if (!labels) continue;
     for (let i = 0; i < labels.length; i++) if (labels[i] === index) labels[i] = 0;
-    replaceLabels(id, labels, `Delete lesion ${index}`);
+    const edit = labelDiff(id, labels, `Delete lesion ${index}`);
+    if (edit) edits.push(edit);
   }
   const rest = lesions.filter((l) => l.index !== index);
-  lesionStore.set({ lesions: rest, active: rest[0].index });
+  const nextActive = active === index ? rest[0].index : active;
+  lesionStore.set({ lesions: rest, active: nextActive });
+  applyEdits(edits, `Delete lesion ${index}`, (isUndo) =>
+    restoreLesionList(seriesKey, isUndo ? lesions : rest, isUndo ? index : nextActive),
+  );
+  markEdited();
   applyAppearance();
   scheduleSave();
 }
@@ -358,37 +408,51 @@ function onContour(points: number[]): void {
 // ---- import / export ---------------------------------------------------------------
 
 /**
- * Adds imported segments to the current reader (one undoable step). Into a reader with no
- * voxel yet, segment i of the file becomes lesion i (so Reader 2 can import their own
- * delineation of the same lesions); otherwise the segments are appended as new lesions.
+ * Puts imported segments into the current reader, as one undoable step (lesion list
+ * included), numbered by ./lesionNumbers.ts: into a reader with no voxel each segment
+ * keeps its label value; into one with voxels a single segment replaces the lesion being
+ * edited, several become new lesions. Returns what was done, for the user.
  */
-function addImported(seriesKey: string, imported: MaskImport): void {
-  const { reader, lesions } = lesionStore.get();
+function addImported(seriesKey: string, imported: MaskImport): string {
+  const { reader, lesions, active } = lesionStore.get();
   const id = segId(seriesKey, reader);
   const labels = readLabels(id);
-  if (!labels) return;
-  let empty = true;
-  for (let i = 0; i < labels.length && empty; i++) if (labels[i] !== 0) empty = false;
-  let next = empty ? 0 : Math.max(0, ...lesions.map((l) => l.index));
+  if (!labels) return '';
+  const present = labelsPresent(labels);
+  const plan = planImport(
+    imported.segments.map((s) => s.value),
+    present.length === 0,
+    active,
+    [...lesions.map((l) => l.index), ...present],
+  );
+  if (plan.numbers.includes(null)) addRoiMessage('warning', `${imported.source}: more than ${MAX_LESION} lesions; the rest were left out`);
+  if (plan.mode === 'active') for (let i = 0; i < labels.length; i++) if (labels[i] === active) labels[i] = 0;
   const list = [...lesions];
   let first: number | null = null;
-  for (const seg of imported.segments) {
-    next++;
-    if (next > 255) {
-      addRoiMessage('warning', `${imported.source}: more than 255 lesions; the rest were left out`);
-      break;
-    }
-    first ??= next;
-    if (!list.some((l) => l.index === next)) {
-      const base = defaultLesion(next);
+  imported.segments.forEach((seg, n) => {
+    const k = plan.numbers[n];
+    if (k === null) return;
+    first ??= k;
+    if (!list.some((l) => l.index === k)) {
+      const base = defaultLesion(k);
       list.push({ ...base, name: seg.name || base.name, color: seg.color ?? base.color });
     }
-    for (let i = 0; i < labels.length; i++) if (seg.mask[i]) labels[i] = next;
-  }
+    const mask = seg.mask;
+    for (let i = 0; i < labels.length; i++) if (mask[i]) labels[i] = k;
+  });
   list.sort((a, b) => a.index - b.index);
-  lesionStore.set({ lesions: list, active: first ?? lesionStore.get().active });
-  replaceLabels(id, labels, `Import ${imported.source}`);
+  const before = { lesions, active };
+  const after = { lesions: list, active: first ?? active };
+  lesionStore.set(after);
+  const edit = labelDiff(id, labels, `Import ${imported.source}`);
+  applyEdits(edit ? [edit] : [], `Import ${imported.source}`, (isUndo) => {
+    const s = isUndo ? before : after;
+    restoreLesionList(seriesKey, s.lesions, s.active);
+  });
   applyAppearance();
+  const numbers = plan.numbers.filter((k): k is number => k !== null);
+  if (plan.mode === 'active') return `replaced lesion ${active} of Reader ${reader}`;
+  return `${plan.mode === 'keep' ? 'as' : 'added as'} lesion${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')} of Reader ${reader}`;
 }
 
 /** Imports mask files (NRRD, NIfTI, DICOM SEG, RTSTRUCT) onto the study on screen. */
@@ -412,9 +476,9 @@ export async function importMaskFiles(files: File[]): Promise<void> {
         target: { studyInstanceUID: entry.item.studyInstanceUID || undefined, patientId: entry.item.patientId || undefined },
       });
       for (const w of result.warnings) addRoiMessage('warning', w);
-      addImported(seriesKey, result);
+      const done = addImported(seriesKey, result);
       const counts = result.segments.map((s) => `${s.name}: ${s.voxelCount} voxels`).join(', ');
-      addRoiMessage('info', `${file.name}: ${result.placement === 'exact' ? 'placed on the image grid' : 'resampled onto the image grid'} (${counts}).`);
+      addRoiMessage('info', `${file.name}: ${result.placement === 'exact' ? 'placed on the image grid' : 'resampled onto the image grid'} (${counts}), ${done}.`);
     } catch (e) {
       addRoiMessage('error', (e as Error).message);
     } finally {
@@ -447,7 +511,7 @@ export type ExportFormat = 'seg' | 'nrrd' | 'nifti';
 
 /** The current reader's label map as a file (SEG referencing `phase`'s images). */
 export async function exportRois(format: ExportFormat, phase = 0): Promise<{ name: string; bytes: Uint8Array } | null> {
-  const { seriesKey, reader, lesions, counts } = lesionStore.get();
+  const { seriesKey, reader, lesions } = lesionStore.get();
   if (!seriesKey) return null;
   const entry = getSeries(seriesKey)!;
   const labels = readLabels(segId(seriesKey, reader));
@@ -461,13 +525,9 @@ export async function exportRois(format: ExportFormat, phase = 0): Promise<{ nam
     const rawPhase = entry.phaseOrder[Math.min(phase, entry.phaseOrder.length - 1)];
     const phaseInfo = entry.item.phases[rawPhase];
     const header = await sourceFile(entry.importId, phaseInfo.frames[0].source);
-    const present = lesions.filter((l) => (counts[reader][l.index] ?? 0) > 0);
-    const segments = (present.length ? present : lesions.slice(0, 1)).map((l) => ({
-      value: l.index,
-      name: l.name,
-      color: l.color,
-      description: `Reader ${reader}`,
-    }));
+    // the labels in the label map now (not as of the last statistics: a lesion painted
+    // just before Export is in), each named by its lesion row, or "Lesion k" without one
+    const segments = segmentsToExport(labelsPresent(labels), lesions).map((l) => ({ ...l, description: `Reader ${reader}` }));
     const bytes = await roiWorker().exportSeg(give(labels), geometry, header, phaseInfo, segments, {
       seriesDescription: `Lesion ROI reader ${reader} (HER2 workstation)`,
       contentCreatorName: `Reader^${reader}`,
@@ -549,7 +609,8 @@ export async function saveNow(target: SaveTarget | null = currentSaveTarget()): 
   if (!size || readers.length === 0) return;
   const savedAt = Date.now();
   try {
-    await saveRois({ key: autosaveKey(entry.item.seriesInstanceUIDs), size, lesions, readers, savedAt });
+    const { opacity, outline } = lesionStore.get();
+    await saveRois({ key: autosaveKey(entry.item.seriesInstanceUIDs), size, lesions, readers, savedAt, style: { opacity, outline } });
     if (lesionStore.get().seriesKey === seriesKey) lesionStore.set({ savedAt, unsaved: editSerial !== serialAtStart });
   } catch (e) {
     addRoiMessage('error', `The ROIs could not be saved in this browser: ${(e as Error).message}`);
@@ -582,7 +643,7 @@ export async function restoreSavedRois(seriesKey: string): Promise<boolean> {
     await setRoiMask(seriesKey, reg.volumeId, { ...geometryOf(reg.volume), data: labels }, reader, `Reader ${reader}`);
   }
   if (lesionStore.get().seriesKey === seriesKey) {
-    lesionStore.set({ lesions: saved.lesions, savedAt: saved.savedAt });
+    lesionStore.set({ lesions: saved.lesions, savedAt: saved.savedAt, ...savedStyle(saved) });
     applyAppearance();
   }
   return true;
@@ -598,11 +659,17 @@ export function startLesionService(): void {
   started = true;
   let lastKey: string | null = null;
   let lastRender = -1;
+  let lastTool = viewerStore.get().tool;
   viewerStore.subscribe(() => {
-    const { seriesKey, renderCount, attached } = viewerStore.get();
+    const { seriesKey, renderCount, attached, tool } = viewerStore.get();
     if (attached) installRoiTools();
+    if (tool !== lastTool) {
+      lastTool = tool;
+      applyEraserLocks();
+    }
     if (seriesKey !== lastKey) {
       lastKey = seriesKey;
+      keepHistoryFor(null); // another series: the last one's undo steps are forgotten
       if (!seriesKey) lesionStore.set({ seriesKey: null, stats: null, counts: { 1: [], 2: [] }, largest: null });
     }
     if (seriesKey && renderCount !== lastRender && referenceVolumeId(seriesKey) && getVolume(referenceVolumeId(seriesKey)!)) {

@@ -15,7 +15,9 @@
  * The brush radius is in mm (BrushTool's brushSize is a radius in world units); `[` and
  * `]` shrink and grow it. Undo / redo (Ctrl+Z, Ctrl+Y) go through Cornerstone's
  * DefaultHistoryMemo, where the brushes and scissors record their edits; our own edits
- * (interpolation, freehand fill, imports, clearing) push diff memos there too.
+ * (interpolation, freehand fill, imports, clearing, deleting) push diff memos there too,
+ * one step each even when it spans both readers. The history is the shown label map's:
+ * it is cleared when another reader or series is shown (`keepHistoryFor`).
  */
 import { cache, eventTarget, utilities as csUtils, type Types } from '@cornerstonejs/core';
 import * as csTools from '@cornerstonejs/tools';
@@ -249,13 +251,18 @@ function writeAt(segmentationId: string, indices: Uint32Array, values: Uint8Arra
   csTools.segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId, slicesOf(indices, nx * ny));
 }
 
-/**
- * Writes the voxels that differ between the current labels and `next`, as one undoable
- * step named `label`. Returns the number of voxels changed.
- */
-export function replaceLabels(segmentationId: string, next: Uint8Array, label: string): number {
+/** One label map's voxels changed by an edit: `indices` go from `before` to `after`. */
+export interface LabelEdit {
+  segmentationId: string;
+  indices: Uint32Array;
+  before: Uint8Array;
+  after: Uint8Array;
+}
+
+/** The voxels that differ between a label map and `next` (null when the segmentation does not exist). */
+export function labelDiff(segmentationId: string, next: Uint8Array, label: string): LabelEdit | null {
   const current = readLabels(segmentationId);
-  if (!current) return 0;
+  if (!current) return null;
   if (current.length !== next.length) throw new Error(`${label}: ${next.length} voxels for a label map of ${current.length}`);
   let n = 0;
   for (let i = 0; i < next.length; i++) if (current[i] !== next[i]) n++;
@@ -268,20 +275,60 @@ export function replaceLabels(segmentationId: string, next: Uint8Array, label: s
     before[m] = current[i];
     after[m++] = next[i];
   }
-  applyEdit(segmentationId, indices, before, after, label);
-  return n;
+  return { segmentationId, indices, before, after };
+}
+
+/**
+ * Writes the voxels that differ between the current labels and `next`, as one undoable
+ * step named `label`. Returns the number of voxels changed.
+ */
+export function replaceLabels(segmentationId: string, next: Uint8Array, label: string): number {
+  const edit = labelDiff(segmentationId, next, label);
+  if (!edit) return 0;
+  applyEdits([edit], label);
+  return edit.indices.length;
 }
 
 /** Sets `indices` to `after` (their values were `before`), as one undoable step. */
 export function applyEdit(segmentationId: string, indices: Uint32Array, before: Uint8Array, after: Uint8Array, label: string): void {
-  if (indices.length === 0) return;
-  writeAt(segmentationId, indices, after);
+  applyEdits([{ segmentationId, indices, before, after }], label);
+}
+
+/**
+ * Applies edits to one or more label maps as ONE undoable step. `restore`, when given, is
+ * called after the voxels on undo (true) and redo (false): it puts back what else the step
+ * changed (e.g. the lesion list of a deleted lesion). A step that changes no voxel is
+ * recorded only when it has a `restore` (a lesion removed from the list with no voxel).
+ */
+export function applyEdits(edits: LabelEdit[], label: string, restore?: (isUndo: boolean) => void): void {
+  const changed = edits.filter((e) => e.indices.length > 0);
+  if (changed.length === 0 && !restore) return;
+  for (const e of changed) writeAt(e.segmentationId, e.indices, e.after);
   History.push({
     id: csUtils.uuidv4(),
     operationType: 'labelmap',
-    restoreMemo: (isUndo?: boolean) => writeAt(segmentationId, indices, isUndo ? before : after),
+    restoreMemo: (isUndo?: boolean) => {
+      for (const e of changed) writeAt(e.segmentationId, e.indices, isUndo ? e.before : e.after);
+      restore?.(!!isUndo);
+    },
     label,
   } as Types.Memo);
+  notifyHistory();
+}
+
+// ---- undo history: one per label map shown --------------------------------------------
+// Cornerstone's tools record their edits in its one DefaultHistoryMemo, whichever label
+// map they edit. Like Slicer's Segment Editor, which forgets its undo states when another
+// segmentation is chosen, the history is cleared when another label map (reader or
+// series) is shown: Ctrl+Z never changes a label map that is not on screen.
+let historyOwner: string | null = null;
+
+/** Clears the undo history unless it belongs to `segmentationId` (null: clear it). */
+export function keepHistoryFor(segmentationId: string | null): void {
+  if (segmentationId !== null && segmentationId === historyOwner) return;
+  historyOwner = segmentationId;
+  const size = History.size;
+  History.size = size; // (the size setter empties the ring: HistoryMemo's one way to clear it)
   notifyHistory();
 }
 
@@ -313,6 +360,29 @@ export function onHistory(listener: (s: { canUndo: boolean; canRedo: boolean }) 
 export function setActiveSegment(segmentationId: string, segmentIndex: number): void {
   csTools.segmentation.segmentIndex.setActiveSegmentIndex(segmentationId, segmentIndex);
   renderNow();
+}
+
+/**
+ * Locks every segment of `segments` but `keep` (Cornerstone's brushes, eraser and scissors
+ * leave locked segments' voxels alone), or unlocks them all when `keep` is null. The
+ * eraser uses it to erase only the lesion being edited, as Slicer's eraser does.
+ */
+export function lockSegmentsBut(segmentationId: string, keep: number | null, segments: readonly number[]): void {
+  const locking = csTools.segmentation.segmentLocking;
+  const seg = csTools.segmentation.state.getSegmentation(segmentationId);
+  if (!seg) return;
+  const want = new Set(keep === null ? [] : segments.filter((s) => s > 0 && s !== keep));
+  for (const s of locking.getLockedSegmentIndices(segmentationId)) if (!want.has(s)) locking.setSegmentIndexLocked(segmentationId, s, false);
+  let created = false;
+  for (const s of want) {
+    if (!seg.segments[s]) {
+      // a segment Cornerstone does not know yet: made the way it makes one when it becomes active
+      csTools.segmentation.segmentIndex.setActiveSegmentIndex(segmentationId, s);
+      created = true;
+    }
+    if (!locking.isSegmentIndexLocked(segmentationId, s)) locking.setSegmentIndexLocked(segmentationId, s, true);
+  }
+  if (created && keep !== null) csTools.segmentation.segmentIndex.setActiveSegmentIndex(segmentationId, keep);
 }
 
 function viewportIds(): string[] {
