@@ -4,6 +4,10 @@
  * mesh the shape features measure) in the ROI worker, over a volume rendering of the
  * phase on screen. Loaded lazily (vtk.js is heavy); the surfaces follow the edits after a
  * short pause, so painting never waits for them.
+ *
+ * The surfaces are built on the ROI's own grid (the series' grid), whatever the viewports
+ * show. A MIP is one voxel thick, so on the MIP view the volume rendering keeps the
+ * series' last full volume (or none, after switching series).
  */
 import '@kitware/vtk.js/Rendering/Profiles/Geometry';
 import '@kitware/vtk.js/Rendering/Profiles/Volume';
@@ -24,8 +28,8 @@ import { geometryOf } from '../../workers/io/volume.ts';
 import { lesionStore } from '../lesion/lesionStore.ts';
 import { give, roiWorker } from '../lesion/roiWorker.ts';
 import { toCornerstoneDirection } from './cornerstoneVolume.ts';
-import { hasRoi, roiSegmentationId } from './roi.ts';
-import { isDrawing, readLabels } from './roiEditing.ts';
+import { getRoiMask } from './roi.ts';
+import { isDrawing } from './roiEditing.ts';
 import { getDisplayedVolume, robustRange } from './viewerService.ts';
 import { viewerStore } from './viewerStore.ts';
 
@@ -107,28 +111,41 @@ export default function ThreeDView() {
     gw.current = g;
     const renderer = g.getRenderer();
     const win = g.getRenderWindow();
-    let volume: { actor: ReturnType<typeof vtkVolume.newInstance>; key: string; source: unknown } | null = null;
+    let volume: { actor: ReturnType<typeof vtkVolume.newInstance>; key: string; source: unknown; seriesKey: string | null } | null = null;
     let surfaces: ReturnType<typeof vtkActor.newInstance>[] = [];
     let cameraSet = false;
 
+    const setCamera = () => {
+      if (cameraSet) return;
+      // Looking from the patient's front (anterior is -y in LPS), head up (+z).
+      const cam = renderer.getActiveCamera();
+      renderer.resetCamera();
+      const fp = cam.getFocalPoint();
+      const d = cam.getDistance();
+      cam.setPosition(fp[0], fp[1] - d, fp[2]);
+      cam.setViewUp(0, 0, 1);
+      renderer.resetCamera();
+      cameraSet = true;
+    };
+
     const updateVolume = () => {
+      const { view, seriesKey } = viewerStore.get();
+      if (view === 'mip') {
+        if (volume && volume.seriesKey !== seriesKey) {
+          renderer.removeVolume(volume.actor);
+          volume = null;
+          setInfo((i) => ({ ...i, volume: false }));
+          win.render();
+        }
+        return;
+      }
       const reg = getDisplayedVolume('axial');
       if (!reg || volume?.source === reg.volume) return;
       if (volume) renderer.removeVolume(volume.actor);
       const made = volumeActor(reg.volume);
-      volume = { ...made, source: reg.volume };
+      volume = { ...made, source: reg.volume, seriesKey };
       renderer.addVolume(made.actor);
-      if (!cameraSet) {
-        // Looking from the patient's front (anterior is -y in LPS), head up (+z).
-        const cam = renderer.getActiveCamera();
-        renderer.resetCamera();
-        const fp = cam.getFocalPoint();
-        const d = cam.getDistance();
-        cam.setPosition(fp[0], fp[1] - d, fp[2]);
-        cam.setViewUp(0, 0, 1);
-        renderer.resetCamera();
-        cameraSet = true;
-      }
+      setCamera();
       setInfo((i) => ({ ...i, volume: true }));
       win.render();
     };
@@ -137,12 +154,17 @@ export default function ThreeDView() {
     const updateSurfaces = async () => {
       const mine = ++serial;
       const { seriesKey, reader, lesions } = lesionStore.get();
-      const reg = getDisplayedVolume('axial');
-      if (!seriesKey || !reg || !hasRoi(seriesKey, reader)) return;
-      const labels = readLabels(roiSegmentationId(seriesKey, reader));
-      if (!labels || labels.length !== reg.volume.data.length) return;
+      // The ROI's own grid, not the displayed volume's (a MIP's differs).
+      const roi = seriesKey ? getRoiMask(seriesKey, reader) : null;
+      if (!roi) {
+        for (const a of surfaces) renderer.removeActor(a);
+        surfaces = [];
+        setInfo((i) => ({ ...i, triangles: 0, lesions: 0 }));
+        win.render();
+        return;
+      }
       const shown = lesions.filter((l) => l.visible);
-      const meshes = await roiWorker().surfaces(give(labels), geometryOf(reg.volume), shown.map((l) => l.index));
+      const meshes = await roiWorker().surfaces(give(roi.data), geometryOf(roi), shown.map((l) => l.index));
       if (mine !== serial) return;
       for (const a of surfaces) renderer.removeActor(a);
       surfaces = [];
@@ -155,6 +177,7 @@ export default function ThreeDView() {
         surfaces.push(actor);
         triangles += mesh.triangles.length / 3;
       }
+      if (surfaces.length) setCamera();
       setInfo((i) => ({ ...i, triangles, lesions: surfaces.length }));
       win.render();
     };
