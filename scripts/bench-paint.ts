@@ -12,6 +12,10 @@
  * Extraction: "Extract features" on phase 2 with the study's parameters (960 features),
  * Reader 1's lesion; the time from the click to the table (the panel's own measure,
  * performance.now() at the click to the result in the store) and to the rows in the DOM.
+ * Whether the main thread stays responsive meanwhile: the longest requestAnimationFrame
+ * interval and the longest main-thread task (PerformanceObserver 'longtask', tasks over
+ * 50 ms) from the click to the result, and separately from the result to the rows (the
+ * table's rendering).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -130,6 +134,57 @@ async function stroke(page: Page, profile: string, tool: string, shape?: 'circle
   };
 }
 
+interface Responsiveness {
+  longestFrameMs: number;
+  frames: number;
+  longestTaskMs: number;
+  longTasks: number;
+}
+
+/** Starts recording rAF intervals and long tasks in the page, with their times, and the time of the next click on `testId`. */
+async function watchMainThread(page: Page, testId: string): Promise<void> {
+  await page.evaluate(`(() => {
+    const w = { frames: [], tasks: [], click: null, run: true };
+    window.__her2extract_bench = w;
+    new PerformanceObserver((list) => {
+      if (!w.run) return;
+      for (const e of list.getEntries()) w.tasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: false });
+    document.querySelector('[data-testid="${testId}"]').addEventListener('click', () => { w.click = performance.now(); }, { capture: true, once: true });
+    let last = performance.now();
+    const tick = (t) => { w.frames.push({ end: t, delta: t - last }); last = t; if (w.run) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  })()`);
+}
+
+/**
+ * Stops the recording; the frames and tasks of [click, click + resultMs] and of
+ * (click + resultMs, now]. A frame belongs to the window its end falls in; the first frame
+ * after the window's end is counted in it too (it was delayed by the window's work).
+ */
+async function stopWatch(page: Page, resultMs: number): Promise<{ toResult: Responsiveness; toRows: Responsiveness }> {
+  const r = (await page.evaluate(`(() => {
+    const w = window.__her2extract_bench;
+    w.run = false;
+    return { frames: w.frames, tasks: w.tasks, click: w.click, now: performance.now() };
+  })()`)) as { frames: { end: number; delta: number }[]; tasks: { start: number; duration: number }[]; click: number | null; now: number };
+  if (r.click === null) throw new Error('the click on the extract button was not seen by the page');
+  const click = r.click;
+  const span = (from: number, to: number): Responsiveness => {
+    const inside = r.frames.filter((f) => f.end > from && f.end <= to);
+    const next = r.frames.find((f) => f.end > to);
+    if (next) inside.push(next);
+    const tasks = r.tasks.filter((t) => t.start + t.duration > from && t.start <= to);
+    return {
+      longestFrameMs: inside.length ? Math.max(...inside.map((f) => f.delta)) : NaN,
+      frames: inside.length,
+      longestTaskMs: tasks.length ? Math.max(...tasks.map((t) => t.duration)) : 0,
+      longTasks: tasks.length,
+    };
+  };
+  return { toResult: span(click, click + resultMs), toRows: span(click + resultMs, r.now) };
+}
+
 async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   let t = performance.now();
@@ -197,12 +252,19 @@ async function main(): Promise<void> {
       await page.getByTestId('tab-features').click();
       await page.getByTestId('extract-reader').selectOption('1');
       await page.getByTestId('extract-phase').selectOption('2');
+      await watchMainThread(page, 'extract-features');
       const t0 = Date.now();
       await page.getByTestId('extract-features').click();
       await page.waitForFunction(`document.querySelectorAll('[data-testid="feature-row"]').length === 960`, undefined, { timeout: 600_000, polling: 100 });
       const wall = Date.now() - t0;
       const ms = Number(await page.getByTestId('extraction-summary').getAttribute('data-ms'));
-      console.log(`extract features from the viewer (phase 2, ${maskVoxels}-voxel lesion, 960 features): ${(ms / 1000).toFixed(2)} s click to result, ${(wall / 1000).toFixed(2)} s to the 960 rows in the table`);
+      const mainThread = await stopWatch(page, ms);
+      const resp = (x: Responsiveness) =>
+        `longest frame ${x.longestFrameMs.toFixed(1)} ms over ${x.frames} frames, longest main-thread task ${x.longestTaskMs.toFixed(0)} ms (${x.longTasks} tasks > 50 ms)`;
+      console.log(
+        `extract features from the viewer (phase 2, ${maskVoxels}-voxel lesion, 960 features): ${(ms / 1000).toFixed(2)} s click to result ` +
+          `(${resp(mainThread.toResult)}), ${(wall / 1000).toFixed(2)} s to the 960 rows in the table (result to rows: ${resp(mainThread.toRows)})`,
+      );
     } finally {
       await context.close();
     }
