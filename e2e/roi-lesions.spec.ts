@@ -21,58 +21,9 @@ import type { Page } from '@playwright/test';
 import { readNifti } from '../workers/io/nifti.ts';
 import { writeNrrd } from '../workers/io/nrrd.ts';
 import type { Volume } from '../workers/io/volume.ts';
-import { expect, filesUnder, importFiles, openApp, SAMPLES, test } from './helpers.ts';
+import { expect, test } from './helpers.ts';
+import { labels, NIFTI_MASK, openT1, roiHook, selectReader, voxelClient, type Geometry, type Labels } from './roi-helpers.ts';
 
-const T1 = join(SAMPLES, 'ibsi-sts002-mr-t1-rtstruct');
-const NIFTI_MASK = join(T1, 'nifti', 'MR_T1_mask.nii.gz');
-
-interface Labels {
-  indices: number[];
-  values: number[];
-}
-interface Geometry {
-  size: number[];
-  spacing: number[];
-  origin: number[];
-  direction: number[];
-}
-
-function roiHook<T>(page: Page, expr: string): Promise<T> {
-  return page.evaluate(`window.__her2roi.${expr}`) as Promise<T>;
-}
-
-async function labels(page: Page, reader: 1 | 2): Promise<Labels> {
-  const l = await roiHook<Labels | null>(page, `labels(${reader})`);
-  if (!l) throw new Error(`reader ${reader} has no label map`);
-  return l;
-}
-
-async function openT1(page: Page): Promise<Geometry> {
-  await openApp(page);
-  await importFiles(page, filesUnder(join(T1, 'dicom')));
-  await expect.poll(() => roiHook<Labels | null>(page, 'labels(1)').then((l) => l !== null), { timeout: 60_000 }).toBe(true);
-  return (await roiHook<Geometry>(page, 'geometry()'))!;
-}
-
-async function selectReader(page: Page, reader: 1 | 2): Promise<void> {
-  await page.getByTestId(`reader-${reader}`).click();
-  await expect.poll(() => roiHook<{ reader: number }>(page, 'state()').then((s) => s.reader)).toBe(reader);
-  await expect.poll(() => roiHook<Labels | null>(page, `labels(${reader})`).then((l) => l !== null)).toBe(true);
-}
-
-async function voxelClient(page: Page, name: string, ijk: number[], focus: boolean): Promise<{ x: number; y: number }> {
-  const xy = await page.evaluate(
-    ([n, v, f]) =>
-      (window as unknown as { __her2: { voxelToClient(n: string, v: number[], f: boolean): Promise<{ x: number; y: number } | null> } }).__her2.voxelToClient(
-        n as string,
-        v as number[],
-        f as boolean,
-      ),
-    [name, ijk, focus] as const,
-  );
-  if (!xy) throw new Error(`voxel ${ijk} is not shown in the ${name} viewport`);
-  return xy;
-}
 
 /** Clicks the centre of voxel ijk on the axial view once the voxel readout names it (e2e/roi.spec.ts). */
 async function clickVoxel(page: Page, ijk: number[]): Promise<void> {

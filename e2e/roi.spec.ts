@@ -23,64 +23,14 @@ import { readNifti } from '../workers/io/nifti.ts';
 import { readNrrd } from '../workers/io/nrrd.ts';
 import { planDemoCohort } from '../workers/demo/index.ts';
 import { interpolateBetweenSlices } from '../workers/roi/interpolate.ts';
-import { expect, filesUnder, importFiles, openApp, python, SAMPLES, test } from './helpers.ts';
+import { expect, filesUnder, python, test } from './helpers.ts';
+import { labels, NIFTI_MASK, openT1, roiHook, selectReader, voxelClient, T1, type Geometry, type Labels } from './roi-helpers.ts';
 
-const T1 = join(SAMPLES, 'ibsi-sts002-mr-t1-rtstruct');
-const NIFTI_MASK = join(T1, 'nifti', 'MR_T1_mask.nii.gz');
 const PARAMS = join(process.cwd(), 'public', 'params', 'her2-dce-paper.yaml');
-
-interface Labels {
-  indices: number[];
-  values: number[];
-}
-interface Geometry {
-  size: number[];
-  spacing: number[];
-  origin: number[];
-  direction: number[];
-}
-
-function roiHook<T>(page: Page, expr: string): Promise<T> {
-  return page.evaluate(`window.__her2roi.${expr}`) as Promise<T>;
-}
-
-async function labels(page: Page, reader: 1 | 2): Promise<Labels> {
-  const l = await roiHook<Labels | null>(page, `labels(${reader})`);
-  if (!l) throw new Error(`reader ${reader} has no label map`);
-  return l;
-}
-
-/** Opens the MR T1 series (image + RTSTRUCT) and waits for its empty Reader 1 label map. */
-async function openT1(page: Page): Promise<void> {
-  await openApp(page);
-  await importFiles(page, filesUnder(join(T1, 'dicom')));
-  await expect.poll(() => roiHook<Labels | null>(page, 'labels(1)').then((l) => l !== null), { timeout: 60_000 }).toBe(true);
-}
 
 async function importMask(page: Page, file: string, expectedCount: number): Promise<void> {
   await page.getByTestId('mask-input').setInputFiles(file);
   await expect(page.getByTestId('roi-voxel-count')).toHaveText(String(expectedCount), { timeout: 60_000 });
-}
-
-async function selectReader(page: Page, reader: 1 | 2): Promise<void> {
-  await page.getByTestId(`reader-${reader}`).click();
-  await expect.poll(() => roiHook<{ reader: number }>(page, 'state()').then((s) => s.reader)).toBe(reader);
-  await expect.poll(() => roiHook<Labels | null>(page, `labels(${reader})`).then((l) => l !== null)).toBe(true);
-}
-
-/** Page position of voxel ijk's centre in a viewport; `focus` first shows its slice at 8 screen pixels per voxel. */
-async function voxelClient(page: Page, name: string, ijk: number[], focus: boolean): Promise<{ x: number; y: number }> {
-  const xy = await page.evaluate(
-    ([n, v, f]) =>
-      (window as unknown as { __her2: { voxelToClient(n: string, v: number[], f: boolean): Promise<{ x: number; y: number } | null> } }).__her2.voxelToClient(
-        n as string,
-        v as number[],
-        f as boolean,
-      ),
-    [name, ijk, focus] as const,
-  );
-  if (!xy) throw new Error(`voxel ${ijk} is not shown in the ${name} viewport`);
-  return xy;
 }
 
 /**

@@ -31,7 +31,7 @@ import {
   type TicSourceChoice,
   type TrainingData,
 } from '../../workers/cohort/cohort.ts';
-import { cropVolume, maskBox, measuredTicOf, type MeasuredTic, type PatientTic } from '../../workers/cohort/measured-tic.ts';
+import { maskBox, measuredTicOf, type MeasuredTic, type PatientTic } from '../../workers/cohort/measured-tic.ts';
 import type { TicWorkerApi } from '../../workers/dce/tic.worker.ts';
 import { readClinical, type ColumnMapping } from '../../workers/cohort/clinical-mapping.ts';
 import type { DemoCohortWorkerApi } from '../../workers/cohort/demo-cohort.worker.ts';
@@ -39,7 +39,7 @@ import { demoSpec } from '../../workers/cohort/demo-cohort.ts';
 import { keyCsv, replaceIds, studyCodes } from '../../workers/cohort/deidentify.ts';
 import { parseWorkspace, serializeWorkspace, type StoredFeatures, type Workspace } from '../../workers/cohort/workspace.ts';
 import { formatFeaturesCsv } from '../../workers/io/features-csv.ts';
-import { geometryOf, type Volume } from '../../workers/io/volume.ts';
+import { cropVolume, geometryOf, type Volume } from '../../workers/io/volume.ts';
 import { labelMask, largestLabel } from '../../workers/roi/components.ts';
 import { createBrowserExtractionPool } from '../../workers/radiomics/pool/browser.ts';
 import type { CohortCase, CohortInput } from '../../workers/radiomics/pool/pool.ts';

@@ -12,8 +12,8 @@
 import * as Comlink from 'comlink';
 import { DEFAULT_TIC_RULE, type HotSpot, type TicResult, type TicRule } from '../../workers/dce/tic.ts';
 import type { TicWorkerApi } from '../../workers/dce/tic.worker.ts';
-import type { Volume, VoxelArray } from '../../workers/io/volume.ts';
-import { indexToPhysical } from '../../workers/io/volume.ts';
+import type { Volume } from '../../workers/io/volume.ts';
+import { cropVolume, indexToPhysical } from '../../workers/io/volume.ts';
 import { getPhaseTimes, phaseVolumeId } from '../import/studyService.ts';
 import { getSeries } from '../store/appStore.ts';
 import { createStore } from '../store/createStore.ts';
@@ -91,18 +91,6 @@ function ticWorker(): Comlink.Remote<TicWorkerApi> {
   return remote;
 }
 
-function crop(v: Volume, lo: number[], hi: number[]): Volume {
-  const [nx, ny] = v.size;
-  const size: [number, number, number] = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
-  const data = new (v.data.constructor as new (n: number) => VoxelArray)(size[0] * size[1] * size[2]);
-  let o = 0;
-  for (let k = lo[2]; k <= hi[2]; k++)
-    for (let j = lo[1]; j <= hi[1]; j++) {
-      const base = lo[0] + nx * (j + ny * k);
-      for (let i = 0; i < size[0]; i++) data[o++] = v.data[base + i];
-    }
-  return { size, spacing: v.spacing, direction: v.direction, origin: indexToPhysical(v, lo[0], lo[1], lo[2]), data };
-}
 
 let serial = 0;
 
@@ -151,7 +139,7 @@ export async function computeLesionTic(): Promise<void> {
   ticStore.set({ running: true });
   try {
     const result = await ticWorker().tic({
-      phases: phases.map((p, k) => ({ volume: crop(p!, lo, hi), time: times[k], label: `phase ${k}` })),
+      phases: phases.map((p, k) => ({ volume: cropVolume(p!, lo, hi), time: times[k], label: `phase ${k}` })),
       mask,
       contrastBolusStartTime: entry.item.contrastBolusStartTime,
       hotSpot: hotSpotOf(options),

@@ -11,7 +11,7 @@
  * change and 'error: <reason>' as its warnings).
  */
 import { formatCsv, formatNumber } from '../io/csv.ts';
-import { indexToPhysical, type Volume, type VoxelArray } from '../io/volume.ts';
+import type { Volume } from '../io/volume.ts';
 import type { TicResult, TicType } from '../dce/tic.ts';
 
 export interface MeasuredTic {
@@ -69,20 +69,3 @@ export function maskBox(mask: Volume): { lo: [number, number, number]; hi: [numb
   return hi[0] < 0 ? null : { lo, hi };
 }
 
-/**
- * The sub-volume lo..hi (inclusive) with its own origin. The TIC is a mean over ROI voxels, so
- * the phases and the mask cropped to the ROI's box give the same curve as the whole volumes,
- * and only the box travels to the TIC worker.
- */
-export function cropVolume(v: Volume, lo: readonly number[], hi: readonly number[]): Volume {
-  const [nx, ny] = v.size;
-  const size: [number, number, number] = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
-  const data = new (v.data.constructor as new (n: number) => VoxelArray)(size[0] * size[1] * size[2]);
-  let o = 0;
-  for (let k = lo[2]; k <= hi[2]; k++)
-    for (let j = lo[1]; j <= hi[1]; j++) {
-      const base = lo[0] + nx * (j + ny * k);
-      for (let i = 0; i < size[0]; i++) data[o++] = v.data[base + i];
-    }
-  return { size, spacing: v.spacing, direction: v.direction, origin: indexToPhysical(v, lo[0], lo[1], lo[2]), data };
-}

@@ -91,3 +91,17 @@ export function sameGeometry(a: Geometry, b: Geometry, tolerance = 1e-6): boolea
   for (let i = 0; i < 9; i++) if (Math.abs(a.direction[i] - b.direction[i]) > tolerance) return false;
   return true;
 }
+
+/** The sub-volume of index box lo..hi (inclusive), with its own origin on the same grid. */
+export function cropVolume<T extends VoxelArray>(v: Volume<T>, lo: readonly number[], hi: readonly number[]): Volume<T> {
+  const [nx, ny] = v.size;
+  const size: Vec3 = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
+  const data = new (v.data.constructor as new (n: number) => T)(size[0] * size[1] * size[2]);
+  let o = 0;
+  for (let k = lo[2]; k <= hi[2]; k++)
+    for (let j = lo[1]; j <= hi[1]; j++) {
+      const base = lo[0] + nx * (j + ny * k);
+      for (let i = 0; i < size[0]; i++) data[o++] = v.data[base + i];
+    }
+  return { size, spacing: v.spacing, direction: v.direction, origin: indexToPhysical(v, lo[0], lo[1], lo[2]), data };
+}
