@@ -74,6 +74,8 @@ test('a study not on screen is released beyond the memory budget and comes back 
   await page.mouse.down();
   await page.waitForTimeout(400);
   await page.mouse.up();
+  // the stroke is in the label map (read directly, not through the statistics or the autosave)
+  await expect.poll(() => roiCount(page), { intervals: [50] }).toBeGreaterThan(imported);
   await showSeries(page, rows[1].id); // at once: well within the autosave's 800 ms
 
   // study A is released: only B's seven phases are registered

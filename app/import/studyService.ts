@@ -321,6 +321,13 @@ function idleBudgetBytes(): number {
 const shownAt = new Map<string, number>();
 let shownSerial = 0;
 
+const beforeRelease = new Set<(seriesKey: string) => void>();
+/** `listener` is told (synchronously) before a series' volumes are released, e.g. to save its edits. */
+export function onBeforeSeriesRelease(listener: (seriesKey: string) => void): () => void {
+  beforeRelease.add(listener);
+  return () => beforeRelease.delete(listener);
+}
+
 /** `current` is on screen: releases the other series' volumes, least recently shown first, beyond the budget. */
 export function releaseIdleSeries(current: string): void {
   shownAt.set(current, ++shownSerial);
@@ -335,6 +342,7 @@ export function releaseIdleSeries(current: string): void {
   const budget = idleBudgetBytes();
   for (const x of idle) {
     if (total <= budget) break;
+    for (const l of beforeRelease) l(x.key);
     releaseVolumes(`ph:${x.key}:`);
     releaseVolumes(`sub:${x.key}:`);
     updateSeries(x.key, { loadedPhases: [] });

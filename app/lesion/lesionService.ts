@@ -13,7 +13,7 @@ import type { MaskImport } from '../../workers/roi/mask-import.ts';
 import { largestLesion } from '../../workers/roi/components.ts';
 import { MAX_LESION, planImport, segmentsToExport } from './lesionNumbers.ts';
 import { phaseStatistics } from '../../workers/roi/stats.ts';
-import { loadPhase, phaseVolumeId, sourceFileBytes } from '../import/studyService.ts';
+import { loadPhase, onBeforeSeriesRelease, phaseVolumeId, sourceFileBytes } from '../import/studyService.ts';
 import { appStore, getSeries } from '../store/appStore.ts';
 import { getRoiMask, hasRoi, onRoiChange, roiSegmentationId, setRoiMask, setShownRoiVoxels, showRoi, type Reader } from '../viewer/roi.ts';
 import {
@@ -596,16 +596,18 @@ export async function saveNow(target: SaveTarget | null = currentSaveTarget()): 
   const entry = getSeries(seriesKey);
   if (!entry) return;
   const serialAtStart = editSerial;
-  const readers: { reader: Reader; packed: Uint8Array }[] = [];
+  // Both readers' label maps are read now, before anything is awaited (the series may be
+  // released meanwhile: ../import/studyService.ts); their own grid gives the size.
+  const masks: { reader: Reader; data: Uint8Array }[] = [];
   let size: Geometry['size'] | null = null;
   for (const r of [1, 2] as Reader[]) {
-    if (!hasRoi(seriesKey, r)) continue;
-    // (the label map's own grid: the image volumes may have been released, ../import/studyService.ts)
-    const mask = getRoiMask(seriesKey, r);
+    const mask = hasRoi(seriesKey, r) ? getRoiMask(seriesKey, r) : null;
     if (!mask) continue;
     size = mask.size;
-    readers.push({ reader: r, packed: await roiWorker().pack(give(mask.data)) });
+    masks.push({ reader: r, data: mask.data });
   }
+  const readers: { reader: Reader; packed: Uint8Array }[] = [];
+  for (const m of masks) readers.push({ reader: m.reader, packed: await roiWorker().pack(give(m.data)) });
   if (!size || readers.length === 0) return;
   const savedAt = Date.now();
   try {
@@ -680,6 +682,15 @@ export function startLesionService(): void {
   lesionStore.subscribe(() => {
     const { seriesKey, lesions } = lesionStore.get();
     if (seriesKey) lesionsBySeries.set(seriesKey, lesions);
+  });
+  // a series about to be released from memory: its pending edits are saved first
+  onBeforeSeriesRelease((key) => {
+    if (pendingSave?.seriesKey !== key) return;
+    const target = pendingSave;
+    pendingSave = null;
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = null;
+    void saveNow(target);
   });
   onRoiChange((key, reader) => {
     if (key === lesionStore.get().seriesKey) {
