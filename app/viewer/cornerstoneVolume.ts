@@ -25,6 +25,7 @@ import {
 } from '@cornerstonejs/core';
 import { Filter } from '@kitware/vtk.js/Rendering/OpenGL/Texture/Constants.js';
 import type { Mat3, Vec3, Volume, VoxelArray } from '../../workers/io/volume.ts';
+import { sliceRanges as sliceRangesOfData } from '../../workers/io/volume.ts';
 
 export type DisplayArray = Uint8Array | Int16Array | Uint16Array | Float32Array;
 
@@ -119,24 +120,6 @@ function addMetadataProvider(): void {
     if (type === 'modalityLutModule') return { rescaleSlope: 1, rescaleIntercept: 0 };
     return undefined;
   }, 10000);
-}
-
-/** Smallest and largest value of each slice ([2k], [2k + 1]) of a display array. */
-function sliceRangesOf(data: DisplayArray, sliceLength: number, nz: number): Float64Array {
-  const out = new Float64Array(2 * nz);
-  for (let k = 0; k < nz; k++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    const end = (k + 1) * sliceLength;
-    for (let i = k * sliceLength; i < end; i++) {
-      const v = data[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    out[2 * k] = lo;
-    out[2 * k + 1] = hi;
-  }
-  return out;
 }
 
 interface SliceImage {
@@ -248,7 +231,7 @@ export function createCornerstoneVolume(
   const normal: Vec3 = [d[2], d[5], d[8]];
   const sliceLength = nx * ny;
   // (a thickened flat axis changes the slices: their ranges are computed again)
-  const ranges = sliceRanges && shown === volume ? sliceRanges : sliceRangesOf(data, sliceLength, nz);
+  const ranges = sliceRanges && shown === volume ? sliceRanges : sliceRangesOfData(data, sliceLength, nz);
   const imageIds: string[] = [];
   for (let k = 0; k < nz; k++) {
     const imageId = `${SCHEME}:${volumeId}#${k}`;

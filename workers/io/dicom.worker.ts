@@ -17,6 +17,7 @@ import { collectScans, type FileScan } from './dicom/scan.ts';
 import type { ImportResult, SeriesItem } from './dicom/types.ts';
 import { makeThumbnail, type Thumbnail } from './thumbnail.ts';
 import type { Volume } from './volume.ts';
+import { sliceRanges as sliceRangesOfData } from './volume.ts';
 
 /** A file as the app hands it over: the path the user knows, and the Blob (File) itself. */
 export interface NamedBlob {
@@ -63,27 +64,6 @@ function prefetch(files: NamedBlob[]): (name: string) => Promise<ArrayBuffer> {
   return (name) => pending.get(name) ?? Promise.reject(new Error(`${name}: not among the files given for this phase`));
 }
 
-/** Per-slice value ranges (Cornerstone's images carry them; computed here, off the main thread). */
-function sliceRangesOf(volume: Volume): Float64Array {
-  const [nx, ny, nz] = volume.size;
-  const n = nx * ny;
-  const d = volume.data;
-  const out = new Float64Array(2 * nz);
-  for (let k = 0; k < nz; k++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    const end = (k + 1) * n;
-    for (let i = k * n; i < end; i++) {
-      const v = d[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    out[2 * k] = lo;
-    out[2 * k + 1] = hi;
-  }
-  return out;
-}
-
 function decode(item: SeriesItem, phaseIndex: number, files: NamedBlob[]): Promise<Volume> {
   const phase = item.phases[phaseIndex];
   if (!phase) throw new Error(`series ${item.seriesNumber} has no phase ${phaseIndex} (it has ${item.phases.length})`);
@@ -117,7 +97,8 @@ const api = {
   /** Decodes item.phases[phaseIndex] from its files; optionally its thumbnail. */
   async decodePhase(item: SeriesItem, phaseIndex: number, files: NamedBlob[], withThumbnail = false): Promise<PhaseResult> {
     const volume = await decode(item, phaseIndex, files);
-    const sliceRanges = sliceRangesOf(volume);
+    // per-slice value ranges (Cornerstone's images carry them; computed here, off the main thread)
+    const sliceRanges = sliceRangesOfData(volume.data, volume.size[0] * volume.size[1], volume.size[2]);
     const thumbnail = withThumbnail ? makeThumbnail(volume) : undefined;
     const transfers: Transferable[] = [volume.data.buffer as ArrayBuffer];
     if (thumbnail) transfers.push(thumbnail.rgba.buffer as ArrayBuffer);

@@ -105,3 +105,21 @@ export function cropVolume<T extends VoxelArray>(v: Volume<T>, lo: readonly numb
     }
   return { size, spacing: v.spacing, direction: v.direction, origin: indexToPhysical(v, lo[0], lo[1], lo[2]), data };
 }
+
+/** Smallest and largest value of each slice k ([2k], [2k + 1]) of `nz` slices of `sliceLength` voxels. */
+export function sliceRanges(data: ArrayLike<number>, sliceLength: number, nz: number): Float64Array {
+  const out = new Float64Array(2 * nz);
+  for (let k = 0; k < nz; k++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    const end = (k + 1) * sliceLength;
+    for (let i = k * sliceLength; i < end; i++) {
+      const v = data[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    out[2 * k] = lo;
+    out[2 * k + 1] = hi;
+  }
+  return out;
+}
