@@ -8,12 +8,13 @@
  * screen is decoded for the extraction only: no volume stays registered for it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { demoCohortRows, demoSpec, demoStudyBundle } from '../workers/cohort/demo-cohort.ts';
+import { demoCohortRows, demoSpec } from '../workers/cohort/demo-cohort.ts';
 import { parseCsv } from '../workers/io/csv.ts';
+import { importStudiesWithMasks, writeDemoStudies } from './demo-folders.ts';
 import { expect, openApp, test } from './helpers.ts';
 
 const HER2 = join(process.cwd(), 'bin', 'her2.mjs');
@@ -24,46 +25,16 @@ async function openTab(page: Page, id: 'lesion' | 'cohort'): Promise<void> {
   await expect(page.getByTestId(`panel-${id}`)).toBeVisible();
 }
 
-/** The autosave has caught up with the ROI on screen. */
-async function waitSaved(page: Page): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() => {
-          const s = (window as unknown as { __her2roi: { state(): { savedAt: number | null; unsaved: boolean } } }).__her2roi.state();
-          return s.savedAt !== null && !s.unsaved;
-        }),
-      { timeout: 60_000 },
-    )
-    .toBe(true);
-}
-
 test('a cohort of imported studies is extracted from the autosaved ROIs, as her2 cohort extracts the same folders', async ({ page }) => {
   test.setTimeout(300_000);
   const spec = demoSpec('subset');
   const rows = demoCohortRows(spec).slice(0, 2);
   const dir = mkdtempSync(join(tmpdir(), 'her2-e2e-imported-'));
   const cohortDir = join(dir, 'cohort');
-  for (const row of rows) {
-    const bundle = demoStudyBundle(spec, row.index);
-    for (const f of bundle.files.filter((x) => x.name.includes('/phase-'))) {
-      mkdirSync(dirname(join(cohortDir, f.name)), { recursive: true });
-      writeFileSync(join(cohortDir, f.name), new Uint8Array(f.bytes));
-    }
-    writeFileSync(join(cohortDir, row.id, 'mask.nrrd'), new Uint8Array(bundle.maskNrrd));
-  }
+  writeDemoStudies(spec, rows, cohortDir);
 
   await openApp(page);
-  for (const [n, row] of rows.entries()) {
-    await page.getByTestId('dicom-folder-input').setInputFiles(join(cohortDir, row.id));
-    await expect(page.getByTestId('series-item')).toHaveCount(n + 1, { timeout: 120_000 });
-    await page.getByTestId('series-item').nth(n).click();
-    await openTab(page, 'lesion');
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __her2roi: { state(): { seriesKey: string | null } } }).__her2roi.state().seriesKey)).not.toBeNull();
-    await page.getByTestId('mask-input').setInputFiles(join(cohortDir, row.id, 'mask.nrrd'));
-    await expect(page.getByTestId('roi-voxel-count')).not.toHaveText('0', { timeout: 60_000 });
-    await waitSaved(page);
-  }
+  await importStudiesWithMasks(page, cohortDir, rows.map((r) => r.id));
 
   await page.reload();
   await expect(page.getByTestId('series-item')).toHaveCount(2, { timeout: 60_000 });

@@ -10,13 +10,14 @@
  *   `her2 cohort --out-tic` on the same folders (type and change).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { demoCohortRows, demoSpec, demoStudyBundle } from '../workers/cohort/demo-cohort.ts';
+import { demoCohortRows, demoSpec } from '../workers/cohort/demo-cohort.ts';
 import { parseWorkspace, serializeWorkspace } from '../workers/cohort/workspace.ts';
 import { parseCsv } from '../workers/io/csv.ts';
+import { importStudiesWithMasks, writeDemoStudies } from './demo-folders.ts';
 import { expect, openApp, test } from './helpers.ts';
 
 const EXTRACTION_TIMEOUT = 600_000;
@@ -140,24 +141,9 @@ test('imported studies: the measured TIC equals her2 cohort --out-tic on the sam
   const dir = mkdtempSync(join(tmpdir(), 'her2-e2e-tic-imported-'));
   try {
     const cohortDir = join(dir, 'cohort');
-    for (const row of rows) {
-      const bundle = demoStudyBundle(spec, row.index);
-      for (const f of bundle.files.filter((x) => x.name.includes('/phase-'))) {
-        mkdirSync(dirname(join(cohortDir, f.name)), { recursive: true });
-        writeFileSync(join(cohortDir, f.name), new Uint8Array(f.bytes));
-      }
-      writeFileSync(join(cohortDir, row.id, 'mask.nrrd'), new Uint8Array(bundle.maskNrrd));
-    }
+    writeDemoStudies(spec, rows, cohortDir);
     await openApp(page);
-    for (const [n, row] of rows.entries()) {
-      await page.getByTestId('dicom-folder-input').setInputFiles(join(cohortDir, row.id));
-      await expect(page.getByTestId('series-item')).toHaveCount(n + 1, { timeout: 120_000 });
-      await page.getByTestId('series-item').nth(n).click();
-      await page.getByTestId('tab-lesion').click();
-      await expect.poll(() => page.evaluate(() => (window as unknown as { __her2roi: { state(): { seriesKey: string | null } } }).__her2roi.state().seriesKey)).not.toBeNull();
-      await page.getByTestId('mask-input').setInputFiles(join(cohortDir, row.id, 'mask.nrrd'));
-      await expect(page.getByTestId('roi-voxel-count')).not.toHaveText('0', { timeout: 60_000 });
-    }
+    await importStudiesWithMasks(page, cohortDir, rows.map((r) => r.id));
     await openCohortTab(page);
     await page.getByTestId('add-open-studies').click();
     await expect(page.getByTestId('cohort-patient')).toHaveCount(2);

@@ -4,12 +4,13 @@
  * decoded again when it is shown again, with the same voxels; its ROI stays, and an edit
  * made just before switching is autosaved for that study, not the next one.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { demoCohortRows, demoSpec, demoStudyBundle } from '../workers/cohort/demo-cohort.ts';
+import { demoCohortRows, demoSpec } from '../workers/cohort/demo-cohort.ts';
 import { loadPhaseVolume, scanDicom } from '../workers/io/dicom/index.ts';
+import { writeDemoStudies } from './demo-folders.ts';
 import { expect, readoutAtVoxel, test } from './helpers.ts';
 
 const registered = (page: Page) => page.evaluate(() => (window as unknown as { __her2: { registeredVolumes(): number } }).__her2.registeredVolumes());
@@ -38,13 +39,7 @@ test('a study not on screen is released beyond the memory budget and comes back 
   const spec = demoSpec('subset');
   const rows = demoCohortRows(spec).slice(0, 2);
   const dir = mkdtempSync(join(tmpdir(), 'her2-e2e-memory-'));
-  const bundles = rows.map((r) => demoStudyBundle(spec, r.index));
-  for (const b of bundles)
-    for (const f of b.files.filter((x) => x.name.includes('/phase-'))) {
-      mkdirSync(dirname(join(dir, f.name)), { recursive: true });
-      writeFileSync(join(dir, f.name), new Uint8Array(f.bytes));
-    }
-  writeFileSync(join(dir, 'mask-a.nrrd'), new Uint8Array(bundles[0].maskNrrd));
+  const bundles = writeDemoStudies(spec, rows, dir);
   // the reference: study A's phase 3 read in Node by the same DICOM library
   const filesA = bundles[0].files.filter((x) => x.name.includes('/phase-'));
   const scan = scanDicom(filesA.map((f) => ({ name: f.name, bytes: f.bytes })));
@@ -60,7 +55,7 @@ test('a study not on screen is released beyond the memory budget and comes back 
   }
   await showSeries(page, rows[0].id);
   await page.getByTestId('tab-lesion').click();
-  await page.getByTestId('mask-input').setInputFiles(join(dir, 'mask-a.nrrd'));
+  await page.getByTestId('mask-input').setInputFiles(join(dir, rows[0].id, 'mask.nrrd'));
   await expect(page.getByTestId('roi-voxel-count')).not.toHaveText('0', { timeout: 60_000 });
   await expect.poll(() => roiState(page).then((s) => s.savedAt !== null && !s.unsaved), { timeout: 60_000 }).toBe(true);
   const imported = await roiCount(page);
